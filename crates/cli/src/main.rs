@@ -4,17 +4,28 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod serve;
+
 #[derive(Debug, Parser)]
-#[command(name = "workspaceapp", version, about = "Huawei Cloud Workspace App: application usage records")]
+#[command(
+    name = "workspaceapp",
+    version,
+    about = "Huawei Cloud Workspace App: application usage records"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Run the reference server (seeded synthetic or file-loaded records) until Ctrl-C.
+    Serve(serve::ServeArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Serve(args) => serve::run(args),
+    }
 }
