@@ -1,0 +1,782 @@
+//! Parsing one framed entry into an [`Exchange`] (serde, borrowed, typed; no generic values).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+use crate::body::{BodyInput, TextSource, build_body};
+use crate::entry::{Exchange, Headers, NameValue, Note, NoteKind, Param, Part, Request, Response};
+use crate::frame::RawEntry;
+use crate::position::Position;
+
+/// An entry that could not be parsed, with its position.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{position}: {kind}")]
+pub struct EntryError {
+    /// The entry's position (its first byte).
+    pub position: Position,
+    /// What is wrong (with the absolute offset of the problem).
+    pub kind: EntryErrorKind,
+}
+
+/// The kinds of [`EntryError`].
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EntryErrorKind {
+    /// Not valid JSON, or not the shape of a HAR entry (missing `request`, wrong types).
+    #[error(
+        "{category} at byte {byte_offset} (line {line}, column {column} of the entry): {message}"
+    )]
+    Json {
+        /// What kind of problem.
+        category: JsonErrorCategory,
+        /// serde_json's message (without its position suffix).
+        message: String,
+        /// Absolute byte offset in the input.
+        byte_offset: u64,
+        /// 1-based line within the entry.
+        line: usize,
+        /// 1-based column within that line.
+        column: usize,
+    },
+    /// Bytes that are not UTF-8 outside a body text.
+    #[error("bytes that are not UTF-8 at byte {byte_offset} (in {path})")]
+    NotUtf8 {
+        /// Absolute offset of the first invalid byte.
+        byte_offset: u64,
+        /// The JSON path where it was found (for example `request.headers[2].value`).
+        path: String,
+    },
+}
+
+/// Category of a JSON problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonErrorCategory {
+    /// Malformed JSON (including nesting deeper than serde_json's recursion limit).
+    Syntax,
+    /// The entry ends before the JSON value does (truncated).
+    Eof,
+    /// Well-formed JSON that is not a HAR entry (missing field, wrong type).
+    Shape,
+}
+
+impl fmt::Display for JsonErrorCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JsonErrorCategory::Syntax => "invalid JSON",
+            JsonErrorCategory::Eof => "truncated JSON",
+            JsonErrorCategory::Shape => "not a HAR entry",
+        })
+    }
+}
+
+// ------------------------------------------------------------------------ serde structs
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarEntry<'a> {
+    #[serde(borrow)]
+    request: HarRequest<'a>,
+    #[serde(borrow, default)]
+    response: Option<HarResponse<'a>>,
+    #[serde(borrow, default)]
+    comment: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    started_date_time: Option<Cow<'a, str>>,
+    #[serde(default, deserialize_with = "lenient_f64")]
+    time: Option<f64>,
+    #[serde(rename = "serverIPAddress", borrow, default)]
+    server_ip_address: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarRequest<'a> {
+    #[serde(borrow)]
+    method: Cow<'a, str>,
+    #[serde(borrow)]
+    url: Cow<'a, str>,
+    #[serde(borrow, default)]
+    http_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    headers: Option<Vec<HarNameValue<'a>>>,
+    #[serde(borrow, default)]
+    query_string: Option<Vec<HarNameValue<'a>>>,
+    #[serde(borrow, default)]
+    post_data: Option<HarPostData<'a>>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    body_size: Option<i64>,
+    #[serde(borrow, default)]
+    comment: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct HarNameValue<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    value: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarParam<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    value: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    file_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    content_type: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarPostData<'a> {
+    #[serde(borrow, default)]
+    mime_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    text: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    params: Option<Vec<HarParam<'a>>>,
+    #[serde(borrow, default)]
+    comment: Option<Cow<'a, str>>,
+    /// Not in HAR 1.2, written by some tools for binary request bodies.
+    #[serde(borrow, default)]
+    encoding: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarResponse<'a> {
+    #[serde(default, deserialize_with = "lenient_i64")]
+    status: Option<i64>,
+    #[serde(borrow, default)]
+    status_text: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    http_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    headers: Option<Vec<HarNameValue<'a>>>,
+    #[serde(borrow, default)]
+    content: Option<HarContent<'a>>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    body_size: Option<i64>,
+    #[serde(borrow, default)]
+    comment: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarContent<'a> {
+    #[serde(default, deserialize_with = "lenient_i64")]
+    size: Option<i64>,
+    #[serde(borrow, default)]
+    mime_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    text: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    encoding: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    comment: Option<Cow<'a, str>>,
+}
+
+/// Numbers as integers, floats (truncated), numeric strings, or null.
+fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(lenient_f64(d)?.map(|f| f as i64))
+}
+
+fn lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<f64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            v.trim()
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(V)
+        }
+    }
+    d.deserialize_any(V)
+}
+
+// ------------------------------------------------------------------------ parse
+
+/// Parses one framed entry. Never panics; errors name the entry and the byte offset.
+///
+/// Bytes that are not UTF-8 inside `request.postData.text` or `response.content.text` are
+/// kept as a binary body (with a [`NoteKind::NotUtf8`] note); elsewhere they are an error.
+pub fn parse_entry(raw: &RawEntry) -> Result<Exchange<'_>, EntryError> {
+    match serde_json::from_slice::<HarEntry<'_>>(&raw.bytes) {
+        Ok(entry) => Ok(build_exchange(entry, &raw.source, [None, None])),
+        Err(e) => match std::str::from_utf8(&raw.bytes) {
+            Ok(_) => Err(json_error(&raw.source, &raw.bytes, &e)),
+            Err(_) => parse_not_utf8(raw),
+        },
+    }
+}
+
+fn json_error(position: &Position, bytes: &[u8], e: &serde_json::Error) -> EntryError {
+    let (line, column) = (e.line(), e.column());
+    let rel = offset_of(bytes, line, column);
+    let category = match e.classify() {
+        serde_json::error::Category::Eof => JsonErrorCategory::Eof,
+        serde_json::error::Category::Data => JsonErrorCategory::Shape,
+        _ => JsonErrorCategory::Syntax,
+    };
+    let mut message = e.to_string();
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    EntryError {
+        position: position.clone(),
+        kind: EntryErrorKind::Json {
+            category,
+            message,
+            byte_offset: position.byte_offset + rel as u64,
+            line,
+            column,
+        },
+    }
+}
+
+/// Byte offset of serde_json's (1-based line, column) in `bytes`.
+fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0usize;
+    for _ in 1..line.max(1) {
+        match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    (start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// Where non-UTF-8 bytes were found inside one of the two body strings.
+struct BinaryText {
+    raw: Vec<u8>,
+    first_invalid: u64,
+}
+
+/// Slow path for entries holding bytes that are not UTF-8.
+fn parse_not_utf8(raw: &RawEntry) -> Result<Exchange<'static>, EntryError> {
+    let bytes = &raw.bytes;
+    let base = raw.source.byte_offset;
+    // Offsets of invalid bytes, and a same-length copy with each replaced by `?`.
+    let mut invalid = Vec::new();
+    let mut repaired = bytes.clone();
+    let mut i = 0;
+    while i < bytes.len() {
+        match std::str::from_utf8(&bytes[i..]) {
+            Ok(_) => break,
+            Err(e) => {
+                let at = i + e.valid_up_to();
+                let len = e.error_len().unwrap_or(bytes.len() - at);
+                for b in &mut repaired[at..at + len] {
+                    *b = b'?';
+                }
+                invalid.push(at);
+                i = at + len;
+            }
+        }
+    }
+    let mut bodies: [Option<BinaryText>; 2] = [None, None];
+    for &at in &invalid {
+        let found = locate_string(bytes, at);
+        let which = match &found {
+            Some((path, _)) if path == "request.postData.text" => 0,
+            Some((path, _)) if path == "response.content.text" => 1,
+            _ => {
+                let path = found
+                    .map(|(p, _)| p)
+                    .unwrap_or_else(|| "the JSON structure".to_string());
+                return Err(EntryError {
+                    position: raw.source.clone(),
+                    kind: EntryErrorKind::NotUtf8 {
+                        byte_offset: base + at as u64,
+                        path,
+                    },
+                });
+            }
+        };
+        if bodies[which].is_none() {
+            let Some((_, start)) = found else { continue };
+            match unescape_raw(&bytes[start..]) {
+                Some(raw_text) => {
+                    bodies[which] = Some(BinaryText {
+                        raw: raw_text,
+                        first_invalid: base + at as u64,
+                    })
+                }
+                None => {
+                    return Err(EntryError {
+                        position: raw.source.clone(),
+                        kind: EntryErrorKind::NotUtf8 {
+                            byte_offset: base + at as u64,
+                            path: "a malformed string".to_string(),
+                        },
+                    });
+                }
+            }
+        }
+    }
+    let entry = match serde_json::from_slice::<HarEntry<'_>>(&repaired) {
+        Ok(entry) => entry,
+        Err(e) => return Err(json_error(&raw.source, &repaired, &e)),
+    };
+    Ok(build_exchange(entry, &raw.source, bodies).into_owned())
+}
+
+fn build_exchange<'a>(
+    entry: HarEntry<'a>,
+    source: &Position,
+    binary: [Option<BinaryText>; 2],
+) -> Exchange<'a> {
+    let mut notes = Vec::new();
+    let [req_binary, resp_binary] = binary;
+    let r = entry.request;
+    let parsed_url = url::Url::parse(&r.url);
+    if let Err(e) = &parsed_url {
+        notes.push(Note {
+            part: Part::Request,
+            kind: NoteKind::InvalidUrl {
+                error: e.to_string(),
+            },
+        });
+    }
+    let (mime_type, body_comment, body) = match r.post_data {
+        Some(pd) => {
+            let text = match req_binary {
+                Some(b) => Some(TextSource::NotUtf8(b.raw, b.first_invalid)),
+                None => pd.text.map(TextSource::Str),
+            };
+            let pd_comment = pd.comment;
+            let body = build_body(
+                BodyInput {
+                    part: Part::RequestBody,
+                    text,
+                    encoding: pd.encoding,
+                    params: pd
+                        .params
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(param)
+                        .collect(),
+                    declared_size: r.body_size,
+                    size_means_truncation: false,
+                    comments: [pd_comment.as_deref(), r.comment.as_deref()],
+                    has_post_data: true,
+                },
+                &mut notes,
+            );
+            (pd.mime_type, pd_comment, body)
+        }
+        None => {
+            let body = build_body(
+                BodyInput {
+                    part: Part::RequestBody,
+                    text: None,
+                    encoding: None,
+                    params: Vec::new(),
+                    declared_size: r.body_size,
+                    size_means_truncation: false,
+                    comments: [r.comment.as_deref(), None],
+                    has_post_data: false,
+                },
+                &mut notes,
+            );
+            (None, None, body)
+        }
+    };
+    let request = Request {
+        method: r.method,
+        url: r.url,
+        parsed_url,
+        http_version: r.http_version,
+        headers: Headers(
+            r.headers
+                .unwrap_or_default()
+                .into_iter()
+                .map(name_value)
+                .collect(),
+        ),
+        query_string: r
+            .query_string
+            .unwrap_or_default()
+            .into_iter()
+            .map(name_value)
+            .collect(),
+        mime_type,
+        body,
+        body_size: r.body_size,
+        comment: r.comment,
+        body_comment,
+    };
+    let response = match entry.response {
+        Some(resp) => {
+            let content = resp.content.unwrap_or(HarContent {
+                size: None,
+                mime_type: None,
+                text: None,
+                encoding: None,
+                comment: None,
+            });
+            let text = match resp_binary {
+                Some(b) => Some(TextSource::NotUtf8(b.raw, b.first_invalid)),
+                None => content.text.map(TextSource::Str),
+            };
+            let body = build_body(
+                BodyInput {
+                    part: Part::ResponseBody,
+                    text,
+                    encoding: content.encoding,
+                    params: Vec::new(),
+                    declared_size: content.size,
+                    size_means_truncation: true,
+                    comments: [content.comment.as_deref(), resp.comment.as_deref()],
+                    has_post_data: true,
+                },
+                &mut notes,
+            );
+            Some(Response {
+                status: resp.status.unwrap_or(0),
+                status_text: resp.status_text,
+                http_version: resp.http_version,
+                headers: Headers(
+                    resp.headers
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(name_value)
+                        .collect(),
+                ),
+                mime_type: content.mime_type,
+                body,
+                content_size: content.size,
+                body_size: resp.body_size,
+                comment: resp.comment,
+                body_comment: content.comment,
+            })
+        }
+        None => {
+            notes.push(Note {
+                part: Part::Response,
+                kind: NoteKind::NoResponse,
+            });
+            None
+        }
+    };
+    Exchange {
+        source: source.clone(),
+        started_date_time: entry.started_date_time,
+        time_ms: entry.time,
+        server_ip_address: entry.server_ip_address,
+        request,
+        response,
+        comment: entry.comment,
+        notes,
+    }
+}
+
+fn name_value(nv: HarNameValue<'_>) -> NameValue<'_> {
+    NameValue {
+        name: nv.name,
+        value: nv.value.unwrap_or_default(),
+    }
+}
+
+fn param(p: HarParam<'_>) -> Param<'_> {
+    Param {
+        name: p.name,
+        value: p.value,
+        file_name: p.file_name,
+        content_type: p.content_type,
+    }
+}
+
+// ------------------------------------------------------------------------ locating bytes
+
+#[derive(Clone)]
+enum Frame {
+    Object {
+        key: Option<(usize, usize)>,
+        expect_key: bool,
+    },
+    Array {
+        index: usize,
+    },
+}
+
+/// Finds the JSON string containing byte `target`: its path (`request.headers[2].value`,
+/// keys as written) and the offset of its opening quote. Non-recursive; tolerant.
+fn locate_string(bytes: &[u8], target: usize) -> Option<(String, usize)> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                let start = i;
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    match bytes[j] {
+                        b'\\' => j += 2,
+                        b'"' => break,
+                        _ => j += 1,
+                    }
+                }
+                let end = j.min(bytes.len());
+                let is_key = matches!(
+                    stack.last(),
+                    Some(Frame::Object {
+                        expect_key: true,
+                        ..
+                    })
+                );
+                if target > start && target < end {
+                    let mut path = path_of(bytes, &stack);
+                    if is_key {
+                        path.push_str(if path.is_empty() { "(key)" } else { ".(key)" });
+                    }
+                    return Some((path, start));
+                }
+                if let Some(Frame::Object { key, expect_key }) = stack.last_mut()
+                    && *expect_key
+                {
+                    *key = Some((start + 1, end));
+                    *expect_key = false;
+                }
+                i = end + 1;
+                continue;
+            }
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                expect_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { expect_key, .. }) => *expect_key = true,
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            _ => {
+                if i == target {
+                    return Some((path_of(bytes, &stack), i));
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+fn path_of(bytes: &[u8], stack: &[Frame]) -> String {
+    let mut path = String::new();
+    for frame in stack {
+        match frame {
+            Frame::Object {
+                key: Some((s, e)), ..
+            } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&String::from_utf8_lossy(&bytes[*s..*e]));
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
+}
+
+/// Decodes the JSON string starting at `s[0] == '"'` into raw bytes (invalid UTF-8 kept).
+fn unescape_raw(s: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 1;
+    while i < s.len() {
+        let b = s[i];
+        match b {
+            b'"' => return Some(out),
+            b'\\' => {
+                let e = *s.get(i + 1)?;
+                i += 2;
+                match e {
+                    b'"' => out.push(b'"'),
+                    b'\\' => out.push(b'\\'),
+                    b'/' => out.push(b'/'),
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'u' => {
+                        let hi = hex4(s.get(i..i + 4)?)?;
+                        i += 4;
+                        let c = if (0xD800..0xDC00).contains(&hi)
+                            && s.get(i) == Some(&b'\\')
+                            && s.get(i + 1) == Some(&b'u')
+                        {
+                            let lo = hex4(s.get(i + 2..i + 6)?)?;
+                            if (0xDC00..0xE000).contains(&lo) {
+                                i += 6;
+                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                            } else {
+                                None
+                            }
+                        } else {
+                            char::from_u32(hi)
+                        };
+                        let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    }
+                    _ => return None,
+                }
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+fn hex4(h: &[u8]) -> Option<u32> {
+    let s = std::str::from_utf8(h).ok()?;
+    u32::from_str_radix(s, 16).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn raw(bytes: &[u8]) -> RawEntry {
+        RawEntry {
+            source: Position::ndjson_line(Arc::from("t"), 1, 100),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    #[test]
+    fn minimal_entry() {
+        let r = raw(br#"{"request":{"method":"POST","url":"http://[::1]:8080/v1/p%20x/session/app-connection?limit=10","headers":[{"name":"A","value":"1"}],"queryString":[],"postData":{"mimeType":"application/json","text":"{\"user_name\":\"u\"}"}},"response":{"status":200,"content":{"size":2,"mimeType":"application/json","text":"{}"}}}"#);
+        let x = parse_entry(&r).expect("parses");
+        assert_eq!(x.request.method, "POST");
+        assert_eq!(x.request.path(), Some("/v1/p%20x/session/app-connection"));
+        assert_eq!(
+            x.request.decoded_path_segments().expect("segments")[1],
+            "p x"
+        );
+        assert_eq!(x.request.query(), Some("limit=10"));
+        let url = x.request.parsed_url.as_ref().expect("url");
+        assert_eq!(url.host_str(), Some("[::1]"));
+        assert_eq!(url.port(), Some(8080));
+        assert_eq!(x.request.body.as_str(), Some("{\"user_name\":\"u\"}"));
+        let resp = x.response.as_ref().expect("response");
+        assert_eq!(resp.status_code(), Some(200));
+        assert_eq!(resp.body.as_str(), Some("{}"));
+        assert!(x.notes.is_empty(), "{:?}", x.notes);
+    }
+
+    #[test]
+    fn json_errors_name_offsets() {
+        let r = raw(b"{\"request\":\n {\"method\": 1}}");
+        let e = parse_entry(&r).expect_err("shape error");
+        match e.kind {
+            EntryErrorKind::Json {
+                category,
+                line,
+                byte_offset,
+                ..
+            } => {
+                assert_eq!(category, JsonErrorCategory::Shape);
+                assert_eq!(line, 2);
+                assert!(byte_offset > 100);
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = parse_entry(&raw(b"{\"request\": {")).expect_err("eof");
+        assert!(matches!(
+            e.kind,
+            EntryErrorKind::Json {
+                category: JsonErrorCategory::Eof,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn non_utf8_in_body_is_binary_elsewhere_error() {
+        let mut b = br#"{"request":{"method":"GET","url":"http://h/x"},"response":{"status":200,"content":{"size":5,"text":"ab\"X\u00e9"}}}"#.to_vec();
+        let at = b.iter().position(|&c| c == b'X').expect("X");
+        b[at] = 0xff;
+        let r = raw(&b);
+        let x = parse_entry(&r).expect("binary body");
+        let resp = x.response.expect("response");
+        assert_eq!(resp.body.bytes(), Some(&b"ab\"\xff\xc3\xa9"[..]));
+        assert!(resp.body.as_str().is_none());
+        assert!(x.notes.iter().any(|n| n.kind
+            == NoteKind::NotUtf8 {
+                byte_offset: 100 + at as u64
+            }));
+
+        let mut b = br#"{"request":{"method":"GET","url":"http://h/X"}}"#.to_vec();
+        let at = b.iter().position(|&c| c == b'X').expect("X");
+        b[at] = 0xfe;
+        let e = parse_entry(&raw(&b)).expect_err("error");
+        assert_eq!(
+            e.kind,
+            EntryErrorKind::NotUtf8 {
+                byte_offset: 100 + at as u64,
+                path: "request.url".to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn deep_nesting_neither_crashes_nor_recurses() {
+        // Deep nesting in an ignored member is skipped (serde_json skips iteratively).
+        let mut b = br#"{"request":{"method":"GET","url":"http://h/"},"_initiator":"#.to_vec();
+        b.extend(std::iter::repeat_n(b'[', 100_000));
+        b.extend(std::iter::repeat_n(b']', 100_000));
+        b.push(b'}');
+        assert!(parse_entry(&raw(&b)).is_ok());
+        // Deep nesting where a typed member is expected is an error.
+        let mut b = br#"{"request":{"method":"GET","url":"http://h/","headers":"#.to_vec();
+        b.extend(std::iter::repeat_n(b'[', 100_000));
+        b.extend(std::iter::repeat_n(b']', 100_000));
+        b.extend_from_slice(b"}}");
+        assert!(parse_entry(&raw(&b)).is_err());
+        // Unbalanced deep nesting: truncated JSON.
+        let mut b = b"{\"a\":".to_vec();
+        b.extend(std::iter::repeat_n(b'{', 100_000));
+        assert!(parse_entry(&raw(&b)).is_err());
+    }
+}
