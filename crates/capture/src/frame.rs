@@ -778,7 +778,7 @@ impl Framer {
             }
             Err(ScanError::Syntax { offset, message }) => {
                 let mut err = self.resync_error(offset, message);
-                err.position = position.at_offset(offset);
+                err.position = position;
                 Err(err)
             }
         }
@@ -1138,8 +1138,11 @@ fn read_up_to(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
 /// the first object ends on its line.
 pub(crate) fn detect(prefix: &[u8], eof: bool) -> Option<InputKind> {
     let mut i = 0;
-    if prefix.starts_with(b"\xEF\xBB\xBF") {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if prefix.starts_with(BOM) {
         i = 3;
+    } else if !eof && BOM.starts_with(prefix) {
+        return None;
     }
     while i < prefix.len() && prefix[i].is_ascii_whitespace() {
         i += 1;
@@ -1382,6 +1385,8 @@ mod tests {
         assert_eq!(detect(b"{\"_x\":\"a", false), None);
         assert_eq!(detect(b"   ", true), Some(InputKind::Ndjson));
         assert_eq!(detect(b"\xEF\xBB\xBF{\"log\"", false), Some(InputKind::Har));
+        assert_eq!(detect(b"\xEF\xBB", false), None);
+        assert_eq!(detect(b"", false), None);
     }
 
     #[test]

@@ -82,13 +82,13 @@ struct HarEntry<'a> {
     #[serde(borrow, default)]
     response: Option<HarResponse<'a>>,
     #[serde(borrow, default)]
-    comment: Option<Cow<'a, str>>,
+    comment: Option<Str<'a>>,
     #[serde(borrow, default)]
-    started_date_time: Option<Cow<'a, str>>,
+    started_date_time: Option<Str<'a>>,
     #[serde(default, deserialize_with = "lenient_f64")]
     time: Option<f64>,
     #[serde(rename = "serverIPAddress", borrow, default)]
-    server_ip_address: Option<Cow<'a, str>>,
+    server_ip_address: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -99,7 +99,7 @@ struct HarRequest<'a> {
     #[serde(borrow)]
     url: Cow<'a, str>,
     #[serde(borrow, default)]
-    http_version: Option<Cow<'a, str>>,
+    http_version: Option<Str<'a>>,
     #[serde(borrow, default)]
     headers: Option<Vec<HarNameValue<'a>>>,
     #[serde(borrow, default)]
@@ -109,7 +109,7 @@ struct HarRequest<'a> {
     #[serde(default, deserialize_with = "lenient_i64")]
     body_size: Option<i64>,
     #[serde(borrow, default)]
-    comment: Option<Cow<'a, str>>,
+    comment: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -117,7 +117,7 @@ struct HarNameValue<'a> {
     #[serde(borrow)]
     name: Cow<'a, str>,
     #[serde(borrow, default)]
-    value: Option<Cow<'a, str>>,
+    value: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -126,27 +126,27 @@ struct HarParam<'a> {
     #[serde(borrow)]
     name: Cow<'a, str>,
     #[serde(borrow, default)]
-    value: Option<Cow<'a, str>>,
+    value: Option<Str<'a>>,
     #[serde(borrow, default)]
-    file_name: Option<Cow<'a, str>>,
+    file_name: Option<Str<'a>>,
     #[serde(borrow, default)]
-    content_type: Option<Cow<'a, str>>,
+    content_type: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct HarPostData<'a> {
     #[serde(borrow, default)]
-    mime_type: Option<Cow<'a, str>>,
+    mime_type: Option<Str<'a>>,
     #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
+    text: Option<Str<'a>>,
     #[serde(borrow, default)]
     params: Option<Vec<HarParam<'a>>>,
     #[serde(borrow, default)]
-    comment: Option<Cow<'a, str>>,
+    comment: Option<Str<'a>>,
     /// Not in HAR 1.2, written by some tools for binary request bodies.
     #[serde(borrow, default)]
-    encoding: Option<Cow<'a, str>>,
+    encoding: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -155,9 +155,9 @@ struct HarResponse<'a> {
     #[serde(default, deserialize_with = "lenient_i64")]
     status: Option<i64>,
     #[serde(borrow, default)]
-    status_text: Option<Cow<'a, str>>,
+    status_text: Option<Str<'a>>,
     #[serde(borrow, default)]
-    http_version: Option<Cow<'a, str>>,
+    http_version: Option<Str<'a>>,
     #[serde(borrow, default)]
     headers: Option<Vec<HarNameValue<'a>>>,
     #[serde(borrow, default)]
@@ -165,7 +165,7 @@ struct HarResponse<'a> {
     #[serde(default, deserialize_with = "lenient_i64")]
     body_size: Option<i64>,
     #[serde(borrow, default)]
-    comment: Option<Cow<'a, str>>,
+    comment: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -174,13 +174,44 @@ struct HarContent<'a> {
     #[serde(default, deserialize_with = "lenient_i64")]
     size: Option<i64>,
     #[serde(borrow, default)]
-    mime_type: Option<Cow<'a, str>>,
+    mime_type: Option<Str<'a>>,
     #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
+    text: Option<Str<'a>>,
     #[serde(borrow, default)]
-    encoding: Option<Cow<'a, str>>,
+    encoding: Option<Str<'a>>,
     #[serde(borrow, default)]
-    comment: Option<Cow<'a, str>>,
+    comment: Option<Str<'a>>,
+}
+
+/// A JSON string that borrows from the input when it has no escapes. (serde only borrows a
+/// `Cow<str>` field directly, not inside an `Option`.)
+struct Str<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// `Option<Str>` to `Option<Cow>`.
+fn cow(s: Option<Str<'_>>) -> Option<Cow<'_, str>> {
+    s.map(|s| s.0)
 }
 
 /// Numbers as integers, floats (truncated), numeric strings, or null.
@@ -358,6 +389,7 @@ fn build_exchange<'a>(
     let mut notes = Vec::new();
     let [req_binary, resp_binary] = binary;
     let r = entry.request;
+    let r_comment = cow(r.comment);
     let parsed_url = url::Url::parse(&r.url);
     if let Err(e) = &parsed_url {
         notes.push(Note {
@@ -371,14 +403,14 @@ fn build_exchange<'a>(
         Some(pd) => {
             let text = match req_binary {
                 Some(b) => Some(TextSource::NotUtf8(b.raw, b.first_invalid)),
-                None => pd.text.map(TextSource::Str),
+                None => cow(pd.text).map(TextSource::Str),
             };
-            let pd_comment = pd.comment;
+            let pd_comment = cow(pd.comment);
             let body = build_body(
                 BodyInput {
                     part: Part::RequestBody,
                     text,
-                    encoding: pd.encoding,
+                    encoding: cow(pd.encoding),
                     params: pd
                         .params
                         .unwrap_or_default()
@@ -387,12 +419,12 @@ fn build_exchange<'a>(
                         .collect(),
                     declared_size: r.body_size,
                     size_means_truncation: false,
-                    comments: [pd_comment.as_deref(), r.comment.as_deref()],
+                    comments: [pd_comment.as_deref(), r_comment.as_deref()],
                     has_post_data: true,
                 },
                 &mut notes,
             );
-            (pd.mime_type, pd_comment, body)
+            (cow(pd.mime_type), pd_comment, body)
         }
         None => {
             let body = build_body(
@@ -403,7 +435,7 @@ fn build_exchange<'a>(
                     params: Vec::new(),
                     declared_size: r.body_size,
                     size_means_truncation: false,
-                    comments: [r.comment.as_deref(), None],
+                    comments: [r_comment.as_deref(), None],
                     has_post_data: false,
                 },
                 &mut notes,
@@ -415,7 +447,7 @@ fn build_exchange<'a>(
         method: r.method,
         url: r.url,
         parsed_url,
-        http_version: r.http_version,
+        http_version: cow(r.http_version),
         headers: Headers(
             r.headers
                 .unwrap_or_default()
@@ -432,7 +464,7 @@ fn build_exchange<'a>(
         mime_type,
         body,
         body_size: r.body_size,
-        comment: r.comment,
+        comment: r_comment,
         body_comment,
     };
     let response = match entry.response {
@@ -446,25 +478,27 @@ fn build_exchange<'a>(
             });
             let text = match resp_binary {
                 Some(b) => Some(TextSource::NotUtf8(b.raw, b.first_invalid)),
-                None => content.text.map(TextSource::Str),
+                None => cow(content.text).map(TextSource::Str),
             };
+            let content_comment = cow(content.comment);
+            let resp_comment = cow(resp.comment);
             let body = build_body(
                 BodyInput {
                     part: Part::ResponseBody,
                     text,
-                    encoding: content.encoding,
+                    encoding: cow(content.encoding),
                     params: Vec::new(),
                     declared_size: content.size,
                     size_means_truncation: true,
-                    comments: [content.comment.as_deref(), resp.comment.as_deref()],
+                    comments: [content_comment.as_deref(), resp_comment.as_deref()],
                     has_post_data: true,
                 },
                 &mut notes,
             );
             Some(Response {
                 status: resp.status.unwrap_or(0),
-                status_text: resp.status_text,
-                http_version: resp.http_version,
+                status_text: cow(resp.status_text),
+                http_version: cow(resp.http_version),
                 headers: Headers(
                     resp.headers
                         .unwrap_or_default()
@@ -472,12 +506,12 @@ fn build_exchange<'a>(
                         .map(name_value)
                         .collect(),
                 ),
-                mime_type: content.mime_type,
+                mime_type: cow(content.mime_type),
                 body,
                 content_size: content.size,
                 body_size: resp.body_size,
-                comment: resp.comment,
-                body_comment: content.comment,
+                comment: resp_comment,
+                body_comment: content_comment,
             })
         }
         None => {
@@ -490,12 +524,12 @@ fn build_exchange<'a>(
     };
     Exchange {
         source: source.clone(),
-        started_date_time: entry.started_date_time,
+        started_date_time: cow(entry.started_date_time),
         time_ms: entry.time,
-        server_ip_address: entry.server_ip_address,
+        server_ip_address: cow(entry.server_ip_address),
         request,
         response,
-        comment: entry.comment,
+        comment: cow(entry.comment),
         notes,
     }
 }
@@ -503,16 +537,16 @@ fn build_exchange<'a>(
 fn name_value(nv: HarNameValue<'_>) -> NameValue<'_> {
     NameValue {
         name: nv.name,
-        value: nv.value.unwrap_or_default(),
+        value: cow(nv.value).unwrap_or_default(),
     }
 }
 
 fn param(p: HarParam<'_>) -> Param<'_> {
     Param {
         name: p.name,
-        value: p.value,
-        file_name: p.file_name,
-        content_type: p.content_type,
+        value: cow(p.value),
+        file_name: cow(p.file_name),
+        content_type: cow(p.content_type),
     }
 }
 
