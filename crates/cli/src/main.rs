@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod serve;
+mod validate;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,11 +22,14 @@ struct Cli {
 enum Command {
     /// Run the reference server (seeded synthetic or file-loaded records) until Ctrl-C.
     Serve(serve::ServeArgs),
+    /// Validate captured traffic (HAR, NDJSON, single bodies) against the API contract.
+    Validate(validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Validate(args) => validate::run(args),
     }
 }
