@@ -1,0 +1,90 @@
+//! Hand-written support for the generated code: the types the spec's rows map to when a plain
+//! Rust type would lose something (a secret's privacy, a time's wire form), the constraint
+//! error, field metadata and URI templates.
+
+mod datetime;
+mod secret;
+mod template;
+
+pub use datetime::{DATETIME_FORMAT, DateTime, TimeForm, is_datetime};
+pub use secret::Secret;
+pub use template::{fill_template, match_template, path_param};
+
+/// One row of a table, as the spec gives it; every generated struct lists its rows in `FIELDS`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldInfo {
+    /// The name on the wire.
+    pub name: &'static str,
+    /// The Rust field holding it.
+    pub rust_name: &'static str,
+    /// The page's type words (`String`, `Array of AppConnectionInfo objects`).
+    pub type_word: &'static str,
+    /// The page's Mandatory column.
+    pub mandatory: bool,
+    /// Always present in a response body, as the page's prose says.
+    pub required: bool,
+    /// A filter matched as a case-insensitive substring.
+    pub fuzzy: bool,
+    /// The named string format, if any.
+    pub format: Option<&'static str>,
+    /// A credential, masked wherever it could be shown.
+    pub secret: bool,
+    /// The page's description.
+    pub description: &'static str,
+}
+
+/// A value the page does not allow where it is strict.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConstraintError {
+    #[error("`{field}` must be within {min}..={max}, got {value}")]
+    OutOfRange {
+        field: &'static str,
+        value: String,
+        min: String,
+        max: String,
+    },
+    #[error("`{field}` must be a number, got {value:?}")]
+    NotANumber { field: &'static str, value: String },
+    #[error("{value:?} is not a valid {type_name}; expected one of {expected}")]
+    NotInEnum {
+        type_name: &'static str,
+        value: String,
+        expected: String,
+    },
+    #[error(
+        "{value:?} is not a time in an accepted form \
+         (`2022-10-31 08:07:39`, `2025-04-24T16:00:00Z` or `2025-04-24T16:00:00+00:00`)"
+    )]
+    NotATime { value: String },
+}
+
+impl ConstraintError {
+    pub fn out_of_range(
+        field: &'static str,
+        value: impl std::fmt::Display,
+        min: impl std::fmt::Display,
+        max: impl std::fmt::Display,
+    ) -> Self {
+        Self::OutOfRange {
+            field,
+            value: value.to_string(),
+            min: min.to_string(),
+            max: max.to_string(),
+        }
+    }
+
+    pub fn not_a_number(field: &'static str, value: &str) -> Self {
+        Self::NotANumber {
+            field,
+            value: value.to_owned(),
+        }
+    }
+
+    pub fn not_in_enum(type_name: &'static str, value: &str, expected: &[&str]) -> Self {
+        Self::NotInEnum {
+            type_name,
+            value: value.to_owned(),
+            expected: expected.join(", "),
+        }
+    }
+}

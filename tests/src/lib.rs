@@ -1,0 +1,1 @@
+//! Fixture models, generated at build time, live here.

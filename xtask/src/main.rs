@@ -1,0 +1,61 @@
+//! `cargo xtask <command>`: the project's automation.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use xtask::codegen;
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "Project automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate the models crate, its JSON Schemas and the OpenAPI document from spec/.
+    Codegen {
+        /// Write nothing; fail and name every file that is out of date.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let root = xtask::workspace_root();
+    match cli.command {
+        Command::Codegen { check } => {
+            let files = codegen::generate(&root).context("cannot generate from spec/")?;
+            let outcome = codegen::write_or_check(&root, &files, check)?;
+            if check {
+                if !outcome.is_fresh() {
+                    eprintln!("{}", outcome.report());
+                    return Ok(ExitCode::FAILURE);
+                }
+                eprintln!("{} generated files are up to date", files.len());
+            } else if outcome.is_fresh() {
+                eprintln!("{} generated files were already up to date", files.len());
+            } else {
+                for path in &outcome.stale {
+                    eprintln!("wrote {}", path.display());
+                }
+                for path in &outcome.orphaned {
+                    eprintln!("removed {}", path.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
