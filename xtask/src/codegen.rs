@@ -322,6 +322,7 @@ fn lib_module(models: &[OperationModel<'_>]) -> TokenStream {
     let modules = models.iter().map(|model| {
         let module = format_ident!("{}", model.module);
         quote! {
+            #[rustfmt::skip]
             pub mod #module;
             pub use #module::*;
         }
@@ -331,6 +332,9 @@ fn lib_module(models: &[OperationModel<'_>]) -> TokenStream {
         #![forbid(unsafe_code)]
 
         pub mod runtime;
+        // Generated modules keep prettyplease's layout: `cargo fmt` leaves them alone, so
+        // `cargo xtask codegen --check` and the formatter never disagree.
+        #[rustfmt::skip]
         pub mod schemas;
 
         #(#modules)*

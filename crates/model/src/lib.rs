@@ -12,8 +12,10 @@
 #![forbid(unsafe_code)]
 pub mod runtime;
 
+#[rustfmt::skip]
 pub mod schemas;
 
+#[rustfmt::skip]
 pub mod list_app_connection;
 
 pub use list_app_connection::*;

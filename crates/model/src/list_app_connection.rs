@@ -49,23 +49,28 @@ pub struct ListAppConnectionPath {
 
 impl ListAppConnectionPath {
     /// The table's rows, as the spec gives them.
-    pub const FIELDS: &'static [crate::runtime::FieldInfo] = &[crate::runtime::FieldInfo {
-        name: "project_id",
-        rust_name: "project_id",
-        type_word: "String",
-        mandatory: true,
-        required: false,
-        fuzzy: false,
-        format: ::core::option::Option::None,
-        secret: false,
-        description: "Project ID.",
-    }];
+    pub const FIELDS: &'static [crate::runtime::FieldInfo] = &[
+        crate::runtime::FieldInfo {
+            name: "project_id",
+            rust_name: "project_id",
+            type_word: "String",
+            mandatory: true,
+            required: false,
+            fuzzy: false,
+            format: ::core::option::Option::None,
+            secret: false,
+            description: "Project ID.",
+        },
+    ];
 }
 
 impl ListAppConnectionPath {
     /// The URI path with each parameter filled in and percent-encoded.
     pub fn to_uri_path(&self) -> ::std::string::String {
-        crate::runtime::fill_template(URI_TEMPLATE, &[("project_id", self.project_id.to_string())])
+        crate::runtime::fill_template(
+            URI_TEMPLATE,
+            &[("project_id", self.project_id.to_string())],
+        )
     }
 
     /// Reads the parameters back from a URI path; `None` when the path is not this
@@ -91,7 +96,7 @@ impl ListAppConnectionPath {
     Ord,
     Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Limit(i32);
@@ -102,15 +107,24 @@ impl Limit {
     /// The largest valid value.
     pub const MAX: i32 = 100;
     /// Checks the range; the only way to build a value.
-    pub fn new(value: i64) -> ::core::result::Result<Self, crate::runtime::ConstraintError> {
+    pub fn new(
+        value: i64,
+    ) -> ::core::result::Result<Self, crate::runtime::ConstraintError> {
         match ::core::convert::TryFrom::try_from(value)
             .ok()
             .filter(|v: &i32| (Self::MIN..=Self::MAX).contains(v))
         {
             ::core::option::Option::Some(v) => ::core::result::Result::Ok(Self(v)),
-            ::core::option::Option::None => ::core::result::Result::Err(
-                crate::runtime::ConstraintError::out_of_range("limit", value, Self::MIN, Self::MAX),
-            ),
+            ::core::option::Option::None => {
+                ::core::result::Result::Err(
+                    crate::runtime::ConstraintError::out_of_range(
+                        "limit",
+                        value,
+                        Self::MIN,
+                        Self::MAX,
+                    ),
+                )
+            }
         }
     }
 
@@ -190,7 +204,7 @@ impl ::schemars::JsonSchema for Limit {
     Ord,
     Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Offset(i32);
@@ -201,19 +215,23 @@ impl Offset {
     /// The largest valid value.
     pub const MAX: i32 = 2147483647;
     /// Checks the range; the only way to build a value.
-    pub fn new(value: i64) -> ::core::result::Result<Self, crate::runtime::ConstraintError> {
+    pub fn new(
+        value: i64,
+    ) -> ::core::result::Result<Self, crate::runtime::ConstraintError> {
         match ::core::convert::TryFrom::try_from(value)
             .ok()
             .filter(|v: &i32| (Self::MIN..=Self::MAX).contains(v))
         {
             ::core::option::Option::Some(v) => ::core::result::Result::Ok(Self(v)),
             ::core::option::Option::None => {
-                ::core::result::Result::Err(crate::runtime::ConstraintError::out_of_range(
-                    "offset",
-                    value,
-                    Self::MIN,
-                    Self::MAX,
-                ))
+                ::core::result::Result::Err(
+                    crate::runtime::ConstraintError::out_of_range(
+                        "offset",
+                        value,
+                        Self::MIN,
+                        Self::MAX,
+                    ),
+                )
             }
         }
     }
@@ -260,7 +278,10 @@ impl ::core::str::FromStr for Offset {
         let number: i64 = value
             .trim()
             .parse()
-            .map_err(|_| crate::runtime::ConstraintError::not_a_number("offset", value))?;
+            .map_err(|_| crate::runtime::ConstraintError::not_a_number(
+                "offset",
+                value,
+            ))?;
         Self::new(number)
     }
 }
@@ -363,17 +384,19 @@ pub struct ListAppConnectionHeaders {
 
 impl ListAppConnectionHeaders {
     /// The table's rows, as the spec gives them.
-    pub const FIELDS: &'static [crate::runtime::FieldInfo] = &[crate::runtime::FieldInfo {
-        name: "X-Auth-Token",
-        rust_name: "x_auth_token",
-        type_word: "String",
-        mandatory: false,
-        required: false,
-        fuzzy: false,
-        format: ::core::option::Option::None,
-        secret: true,
-        description: "User token\n\nIt can be obtained by calling the IAM API used to obtain a user token. The value of X-Subject-Token in the response header is the user token.",
-    }];
+    pub const FIELDS: &'static [crate::runtime::FieldInfo] = &[
+        crate::runtime::FieldInfo {
+            name: "X-Auth-Token",
+            rust_name: "x_auth_token",
+            type_word: "String",
+            mandatory: false,
+            required: false,
+            fuzzy: false,
+            format: ::core::option::Option::None,
+            secret: true,
+            description: "User token\n\nIt can be obtained by calling the IAM API used to obtain a user token. The value of X-Subject-Token in the response header is the user token.",
+        },
+    ];
 }
 
 /// Client OS type.
@@ -387,7 +410,7 @@ impl ListAppConnectionHeaders {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ClientType {
     /// `Windows`
@@ -434,11 +457,15 @@ impl ::core::str::FromStr for ClientType {
         match value {
             "Windows" => ::core::result::Result::Ok(Self::Windows),
             "Mac" => ::core::result::Result::Ok(Self::Mac),
-            _ => ::core::result::Result::Err(crate::runtime::ConstraintError::not_in_enum(
-                "ClientType",
-                value,
-                &["Windows", "Mac"],
-            )),
+            _ => {
+                ::core::result::Result::Err(
+                    crate::runtime::ConstraintError::not_in_enum(
+                        "ClientType",
+                        value,
+                        &["Windows", "Mac"],
+                    ),
+                )
+            }
         }
     }
 }
@@ -457,17 +484,11 @@ pub struct ListAppConnectionRequestBody {
     pub id: ::core::option::Option<::std::string::String>,
     /// Application server SID.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "Application server SID.")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(description = "Application server SID."))]
     pub sid: ::core::option::Option<::std::string::String>,
     /// Application server name.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "Application server name.")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(description = "Application server name."))]
     pub machine_name: ::core::option::Option<::std::string::String>,
     /// Current login user. Fuzzy query is supported.
     ///
@@ -480,10 +501,7 @@ pub struct ListAppConnectionRequestBody {
     pub user_name: ::core::option::Option<::std::string::String>,
     /// Application group name.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "Application group name.")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(description = "Application group name."))]
     pub app_group_name: ::core::option::Option<::std::string::String>,
     /// Application group ID.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -936,10 +954,7 @@ pub struct AppConnectionInfo {
     pub id: ::core::option::Option<::std::string::String>,
     /// Application server SID.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "Application server SID.")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(description = "Application server SID."))]
     pub sid: ::core::option::Option<::std::string::String>,
     /// Application ID.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -947,10 +962,7 @@ pub struct AppConnectionInfo {
     pub app_id: ::core::option::Option<::std::string::String>,
     /// Application server name.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "Application server name.")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(description = "Application server name."))]
     pub machine_name: ::core::option::Option<::std::string::String>,
     /// Login account.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -958,10 +970,7 @@ pub struct AppConnectionInfo {
     pub user_name: ::core::option::Option<::std::string::String>,
     /// Application group name.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "Application group name.")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(description = "Application group name."))]
     pub app_group_name: ::core::option::Option<::std::string::String>,
     /// Application group ID.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -973,10 +982,7 @@ pub struct AppConnectionInfo {
     pub app_name: ::core::option::Option<::std::string::String>,
     /// Application login time.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "Application login time.")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(description = "Application login time."))]
     pub brokering_time: ::core::option::Option<::std::string::String>,
     /// Connection failure status code.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -1079,17 +1085,11 @@ pub struct AppConnectionInfo {
     pub aps_host_id: ::core::option::Option<::std::string::String>,
     /// Primary server group ID.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "Primary server group ID.")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(description = "Primary server group ID."))]
     pub primary_server_group_id: ::core::option::Option<::std::string::String>,
     /// Primary server group ID.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "Primary server group ID.")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(description = "Primary server group ID."))]
     pub secondary_server_group_id: ::core::option::Option<::std::string::String>,
     /// Fields the page does not document, kept as received so nothing is lost.
     #[serde(flatten)]
@@ -1483,7 +1483,9 @@ impl ListAppConnectionStatus {
             Self::Forbidden => "Permissions required.",
             Self::NotFound => "No resources found.",
             Self::MethodNotAllowed => "The request method is not allowed.",
-            Self::UnsupportedMediaType => "The requested resource format is not supported.",
+            Self::UnsupportedMediaType => {
+                "The requested resource format is not supported."
+            }
             Self::InternalServerError => {
                 "An internal service error occurred. For details, see the error code description."
             }

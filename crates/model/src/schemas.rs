@@ -81,62 +81,32 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 #[cfg(feature = "schemars")]
 pub fn derived() -> ::std::vec::Vec<(&'static str, ::schemars::Schema)> {
     ::std::vec![
-        (
-            "ListAppConnection.path",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionPath)
-        ),
-        (
-            "ListAppConnection.query",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionQuery)
-        ),
-        (
-            "ListAppConnection.headers",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionHeaders)
-        ),
-        (
-            "ListAppConnection.request-body",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionRequestBody)
-        ),
-        (
-            "ListAppConnection.response.200",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionResponse)
-        ),
-        (
-            "ListAppConnection.response.400",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionErrorBody)
-        ),
-        (
-            "ListAppConnection.response.401",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionErrorBody)
-        ),
-        (
-            "ListAppConnection.response.403",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionErrorBody)
-        ),
-        (
-            "ListAppConnection.response.404",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionErrorBody)
-        ),
-        (
-            "ListAppConnection.response.405",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionErrorBody)
-        ),
-        (
-            "ListAppConnection.response.415",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionErrorBody)
-        ),
-        (
-            "ListAppConnection.response.500",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionErrorBody)
-        ),
-        (
-            "ListAppConnection.response.503",
-            ::schemars::schema_for!(crate::list_app_connection::ListAppConnectionErrorBody)
-        ),
-        (
-            "AppConnectionInfo",
-            ::schemars::schema_for!(crate::list_app_connection::AppConnectionInfo)
-        )
+        ("ListAppConnection.path", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionPath)), ("ListAppConnection.query",
+        ::schemars::schema_for!(crate ::list_app_connection::ListAppConnectionQuery)),
+        ("ListAppConnection.headers", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionHeaders)),
+        ("ListAppConnection.request-body", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionRequestBody)),
+        ("ListAppConnection.response.200", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionResponse)),
+        ("ListAppConnection.response.400", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionErrorBody)),
+        ("ListAppConnection.response.401", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionErrorBody)),
+        ("ListAppConnection.response.403", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionErrorBody)),
+        ("ListAppConnection.response.404", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionErrorBody)),
+        ("ListAppConnection.response.405", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionErrorBody)),
+        ("ListAppConnection.response.415", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionErrorBody)),
+        ("ListAppConnection.response.500", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionErrorBody)),
+        ("ListAppConnection.response.503", ::schemars::schema_for!(crate
+        ::list_app_connection::ListAppConnectionErrorBody)), ("AppConnectionInfo",
+        ::schemars::schema_for!(crate ::list_app_connection::AppConnectionInfo))
     ]
 }
 
@@ -154,37 +124,57 @@ pub mod list_app_connection {
     /// The schema of the request's headers.
     pub const HEADERS: &str = include_str!("../schemas/ListAppConnection.headers.json");
     /// The schema of the request's request-body.
-    pub const REQUEST_BODY: &str = include_str!("../schemas/ListAppConnection.request-body.json");
+    pub const REQUEST_BODY: &str = include_str!(
+        "../schemas/ListAppConnection.request-body.json"
+    );
     /// The schema of the response body for a documented status.
     pub fn response(status: u16) -> ::core::option::Option<&'static str> {
         match status {
-            200u16 => ::core::option::Option::Some(include_str!(
-                "../schemas/ListAppConnection.response.200.json"
-            )),
-            400u16 => ::core::option::Option::Some(include_str!(
-                "../schemas/ListAppConnection.response.400.json"
-            )),
-            401u16 => ::core::option::Option::Some(include_str!(
-                "../schemas/ListAppConnection.response.401.json"
-            )),
-            403u16 => ::core::option::Option::Some(include_str!(
-                "../schemas/ListAppConnection.response.403.json"
-            )),
-            404u16 => ::core::option::Option::Some(include_str!(
-                "../schemas/ListAppConnection.response.404.json"
-            )),
-            405u16 => ::core::option::Option::Some(include_str!(
-                "../schemas/ListAppConnection.response.405.json"
-            )),
-            415u16 => ::core::option::Option::Some(include_str!(
-                "../schemas/ListAppConnection.response.415.json"
-            )),
-            500u16 => ::core::option::Option::Some(include_str!(
-                "../schemas/ListAppConnection.response.500.json"
-            )),
-            503u16 => ::core::option::Option::Some(include_str!(
-                "../schemas/ListAppConnection.response.503.json"
-            )),
+            200u16 => {
+                ::core::option::Option::Some(
+                    include_str!("../schemas/ListAppConnection.response.200.json"),
+                )
+            }
+            400u16 => {
+                ::core::option::Option::Some(
+                    include_str!("../schemas/ListAppConnection.response.400.json"),
+                )
+            }
+            401u16 => {
+                ::core::option::Option::Some(
+                    include_str!("../schemas/ListAppConnection.response.401.json"),
+                )
+            }
+            403u16 => {
+                ::core::option::Option::Some(
+                    include_str!("../schemas/ListAppConnection.response.403.json"),
+                )
+            }
+            404u16 => {
+                ::core::option::Option::Some(
+                    include_str!("../schemas/ListAppConnection.response.404.json"),
+                )
+            }
+            405u16 => {
+                ::core::option::Option::Some(
+                    include_str!("../schemas/ListAppConnection.response.405.json"),
+                )
+            }
+            415u16 => {
+                ::core::option::Option::Some(
+                    include_str!("../schemas/ListAppConnection.response.415.json"),
+                )
+            }
+            500u16 => {
+                ::core::option::Option::Some(
+                    include_str!("../schemas/ListAppConnection.response.500.json"),
+                )
+            }
+            503u16 => {
+                ::core::option::Option::Some(
+                    include_str!("../schemas/ListAppConnection.response.503.json"),
+                )
+            }
             _ => ::core::option::Option::None,
         }
     }
