@@ -111,7 +111,12 @@ impl Authenticator {
                 .iter()
                 .map(|k| (k.credentials.access_key().to_owned(), k.projects.clone()))
                 .collect(),
-            options: VerifyOptions::default().max_skew(config.max_clock_skew),
+            options: VerifyOptions {
+                // The SDKs send `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` for non-JSON bodies, and
+                // the gateway accepts it; such a request then gets the 415 it deserves.
+                allow_unsigned_payload: true,
+                ..VerifyOptions::default().max_skew(config.max_clock_skew)
+            },
             default_projects,
         }
     }

@@ -88,12 +88,37 @@ static ENUM_FIELDS: LazyLock<Vec<String>> = LazyLock::new(|| {
         .map(|properties| {
             properties
                 .iter()
-                .filter(|(_, p)| p.get("enum").is_some_and(Value::is_array))
+                .filter(|(_, p)| has_enum(&schema, p, 0))
                 .map(|(name, _)| name.clone())
                 .collect()
         })
         .unwrap_or_default()
 });
+
+/// Whether a schema node restricts values to an `enum`, following local `$ref`s and
+/// `anyOf` / `oneOf` / `allOf` branches (a nullable enum is `anyOf: [{$ref}, {type: null}]`).
+fn has_enum(root: &Value, node: &Value, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    if node.get("enum").is_some_and(Value::is_array) {
+        return true;
+    }
+    if let Some(target) = node
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|pointer| root.pointer(pointer))
+        && has_enum(root, target, depth + 1)
+    {
+        return true;
+    }
+    ["anyOf", "oneOf", "allOf"].iter().any(|key| {
+        node.get(*key)
+            .and_then(Value::as_array)
+            .is_some_and(|branches| branches.iter().any(|b| has_enum(root, b, depth + 1)))
+    })
+}
 
 /// Whether the field is a closed set of values (an `enum` in the request body's schema).
 fn is_enum(info: &FieldInfo) -> bool {
@@ -228,7 +253,7 @@ impl Dataset {
             })
             .collect();
         // Newest first; `None` sorts below every time, so it lands last.
-        entries.sort_by(|a, b| b.0.cmp(&a.0));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.0));
         Dataset {
             entries: entries.into_iter().map(|(_, e)| e).collect(),
         }

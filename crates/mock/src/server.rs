@@ -267,20 +267,20 @@ async fn handle(state: &MockState, request: Request) -> Result<Response, ApiErro
     let body = read_body(body, inner.body_limit).await?;
     inner.auth.authenticate(&parts, &body, &path.project_id)?;
 
-    match parts.headers.get(header::CONTENT_TYPE) {
-        Some(value) => {
-            if !value.to_str().is_ok_and(is_json_media_type) {
-                return Err(ApiError::unsupported_media_type(
-                    "The request body must be sent as application/json.",
-                ));
-            }
+    let content_type = parts.headers.get(header::CONTENT_TYPE);
+    let has_body = !body.iter().all(u8::is_ascii_whitespace);
+    match content_type {
+        Some(value) if !value.to_str().is_ok_and(is_json_media_type) => {
+            return Err(ApiError::unsupported_media_type(
+                "The request body must be sent as application/json.",
+            ));
         }
-        None if !body.iter().all(u8::is_ascii_whitespace) => {
+        None if has_body => {
             return Err(ApiError::unsupported_media_type(
                 "The request has a body but no Content-Type; send it as application/json.",
             ));
         }
-        None => {}
+        _ => {}
     }
 
     let Query(query) = Query::<ListAppConnectionQuery>::try_from_uri(&parts.uri).map_err(|e| {
