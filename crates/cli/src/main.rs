@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod list;
 mod serve;
 mod validate;
 
@@ -20,6 +21,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// List application usage records: one page, or all of them with --all.
+    List(list::ListArgs),
     /// Run the reference server (seeded synthetic or file-loaded records) until Ctrl-C.
     Serve(serve::ServeArgs),
     /// Validate captured traffic (HAR, NDJSON, single bodies) against the API contract.
@@ -29,6 +32,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::List(args) => list::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Validate(args) => validate::run(args),
     }
