@@ -14,6 +14,15 @@ pub struct RustOptions {
     pub runtime: syn::Path,
 }
 
+impl RustOptions {
+    /// Options for code that lives outside the models crate and uses its runtime by this path.
+    pub fn with_runtime(path: &str) -> Result<Self, syn::Error> {
+        Ok(Self {
+            runtime: syn::parse_str(path)?,
+        })
+    }
+}
+
 /// The header every generated Rust file starts with.
 pub fn header(source: &str) -> String {
     format!(
@@ -104,7 +113,7 @@ fn module_tokens(model: &OperationModel<'_>, options: &RustOptions) -> TokenStre
         Item::Struct(s) => struct_tokens(model, s, rt),
         Item::Enum(e) => match e.direction {
             Direction::Request => closed_enum_tokens(e, rt),
-            Direction::Response => open_enum_tokens(e),
+            Direction::Response => open_enum_tokens(e, rt),
         },
         Item::Ranged(r) => ranged_tokens(r, rt),
     });
@@ -421,7 +430,7 @@ fn closed_enum_tokens(e: &Enum, rt: &syn::Path) -> TokenStream {
         .collect();
     let wires: Vec<_> = e.variants.iter().map(|(_, w)| w).collect();
     let type_name = &e.name;
-    let schema_impl = enum_schema_impl(e);
+    let schema_impl = enum_schema_impl(e, rt);
     quote! {
         #doc
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
@@ -463,7 +472,7 @@ fn closed_enum_tokens(e: &Enum, rt: &syn::Path) -> TokenStream {
 }
 
 /// A response enumeration: a value this version does not know is kept, not an error.
-fn open_enum_tokens(e: &Enum) -> TokenStream {
+fn open_enum_tokens(e: &Enum, rt: &syn::Path) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let doc = doc_lines(&doc_text(&e.doc), false);
     let idents: Vec<_> = e
@@ -473,7 +482,7 @@ fn open_enum_tokens(e: &Enum) -> TokenStream {
         .collect();
     let wires: Vec<_> = e.variants.iter().map(|(_, w)| w).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
-    let schema_impl = enum_schema_impl(e);
+    let schema_impl = enum_schema_impl(e, rt);
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -529,11 +538,15 @@ fn open_enum_tokens(e: &Enum) -> TokenStream {
 }
 
 /// Both kinds of enumeration describe themselves the same way: a string of listed values.
-fn enum_schema_impl(e: &Enum) -> TokenStream {
-    let name = format_ident!("{}", e.name);
-    let type_name = &e.name;
-    let description = &e.doc;
-    let wires = e.variants.iter().map(|(_, w)| w);
+fn enum_schema_impl(e: &Enum, rt: &syn::Path) -> TokenStream {
+    let json = crate::schema::enum_schema(e).to_string();
+    schema_impl(&e.name, &json, rt)
+}
+
+/// A hand-described `JsonSchema` impl: the schema is the generator's own, as compact JSON.
+fn schema_impl(type_name: &str, json: &str, rt: &syn::Path) -> TokenStream {
+    let name = format_ident!("{type_name}");
+    let json = raw_string(json);
     quote! {
         #[cfg(feature = "schemars")]
         impl ::schemars::JsonSchema for #name {
@@ -542,11 +555,7 @@ fn enum_schema_impl(e: &Enum) -> TokenStream {
             }
 
             fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                ::schemars::json_schema!({
-                    "description": #description,
-                    "type": "string",
-                    "enum": [#(#wires),*]
-                })
+                #rt::schema_from_json(#json)
             }
         }
     }
@@ -555,10 +564,8 @@ fn enum_schema_impl(e: &Enum) -> TokenStream {
 /// A number that must stay within the page's range: built only through `new`.
 fn ranged_tokens(r: &Ranged, rt: &syn::Path) -> TokenStream {
     let name = format_ident!("{}", r.name);
-    let type_name = &r.name;
     let wire = &r.row.parameter;
     let c = &r.row.constraints;
-    let description = &r.row.description;
     let mut doc = doc_text(&r.row.description);
     let (base, wide, format, eq) = match r.base {
         RustType::I32 => (quote! { i32 }, quote! { i64 }, "int32", true),
@@ -627,25 +634,13 @@ fn ranged_tokens(r: &Ranged, rt: &syn::Path) -> TokenStream {
     } else {
         quote! { #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, ::serde::Serialize, ::serde::Deserialize)] }
     };
+    let schema = schema_impl(&r.name, &crate::schema::ranged_schema(r).to_string(), rt);
     let wide_name = wide.to_string();
-    let json_type = if eq { "integer" } else { "number" };
     let widen = if base.to_string() == wide_name {
         quote! { value.0 }
     } else {
         quote! { #wide::from(value.0) }
     };
-    let schema_min = c.minimum.as_ref().map(|v| {
-        let v = number_literal(v);
-        quote! { "minimum": #v, }
-    });
-    let schema_max = c.maximum.as_ref().map(|v| {
-        let v = number_literal(v);
-        quote! { "maximum": #v, }
-    });
-    let schema_default = c.default.as_ref().map(|v| {
-        let v = number_literal_as(v, &r.base);
-        quote! { "default": #v, }
-    });
     let convert = if eq && format == "int32" {
         quote! { ::core::convert::TryFrom::try_from(value).ok().filter(|v: &i32| (Self::MIN..=Self::MAX).contains(v)) }
     } else {
@@ -713,23 +708,7 @@ fn ranged_tokens(r: &Ranged, rt: &syn::Path) -> TokenStream {
             }
         }
 
-        #[cfg(feature = "schemars")]
-        impl ::schemars::JsonSchema for #name {
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                #type_name.into()
-            }
-
-            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                ::schemars::json_schema!({
-                    "description": #description,
-                    "type": #json_type,
-                    "format": #format,
-                    #schema_min
-                    #schema_max
-                    #schema_default
-                })
-            }
-        }
+        #schema
     }
 }
 
@@ -815,6 +794,17 @@ fn number_literal_as(value: &serde_json::Value, base: &RustType) -> TokenStream 
             quote! { #lit }
         }
     }
+}
+
+/// `r#"..."#` with as many `#` as the text needs, so JSON reads without escapes.
+fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| quote! { #text })
 }
 
 /// Page text made safe for rustdoc: brackets are not links, indentation is not a code block,

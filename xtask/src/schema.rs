@@ -241,7 +241,7 @@ fn type_schema(
     }
 }
 
-fn enum_schema(e: &Enum) -> Value {
+pub fn enum_schema(e: &Enum) -> Value {
     json!({
         "description": e.doc,
         "type": "string",
@@ -249,7 +249,7 @@ fn enum_schema(e: &Enum) -> Value {
     })
 }
 
-fn ranged_schema(r: &Ranged) -> Value {
+pub fn ranged_schema(r: &Ranged) -> Value {
     let c = &r.row.constraints;
     let (ty, format) = match r.base {
         RustType::I32 => ("integer", "int32"),

@@ -133,7 +133,26 @@ pub struct Row {
     pub description: String,
     #[serde(flatten)]
     pub constraints: Constraints,
+    /// The keys of this row that API Explorer supplied (`cargo xtask import explorer`); every
+    /// other key comes from the page.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub from_explorer: Vec<String>,
 }
+
+/// The keys a row's `from_explorer` may name.
+pub const EXPLORER_KEYS: &[&str] = &[
+    "mandatory",
+    "minimum",
+    "maximum",
+    "default",
+    "enum",
+    "match",
+    "format",
+    "min_length",
+    "max_length",
+    "pattern",
+    "required",
+];
 
 impl Row {
     /// A row is required on the wire when the page marks it mandatory, or when a constraint
@@ -219,6 +238,9 @@ pub struct ExampleResponse {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// `"explorer"` when API Explorer supplied the example rather than the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A named string format the spec's rows may use (`format = "..."`).
@@ -380,6 +402,8 @@ struct RawRow {
     description: String,
     #[serde(flatten)]
     constraints: Constraints,
+    #[serde(default)]
+    from_explorer: Vec<String>,
 }
 
 /// Reads every `*.toml` file of a spec directory, sorted by file name.
@@ -473,6 +497,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec, SpecError> {
                 ty,
                 description: row.description,
                 constraints: row.constraints,
+                from_explorer: row.from_explorer,
             });
         }
         tables.push(Table {
@@ -712,6 +737,17 @@ fn check(spec: &Spec) -> Result<(), SpecError> {
         }
     }
 
+    for example in &spec.example.response {
+        if let Some(source) = &example.source
+            && source != "explorer"
+        {
+            return Err(at(
+                format!("[[example.response]] {}", example.status),
+                format!("source `{source}` is not `explorer` (page examples name no source)"),
+            ));
+        }
+    }
+
     for (name, format) in &spec.formats {
         if format.examples.is_empty() {
             return Err(at(
@@ -723,7 +759,43 @@ fn check(spec: &Spec) -> Result<(), SpecError> {
     Ok(())
 }
 
+fn check_provenance(row: &Row) -> Result<(), String> {
+    let c = &row.constraints;
+    for key in &row.from_explorer {
+        let present = match key.as_str() {
+            "mandatory" => row.mandatory.is_some(),
+            "minimum" => c.minimum.is_some(),
+            "maximum" => c.maximum.is_some(),
+            "default" => c.default.is_some(),
+            "enum" => c.enum_values.is_some(),
+            "match" => c.match_mode.is_some(),
+            "format" => c.format.is_some(),
+            "min_length" => c.min_length.is_some(),
+            "max_length" => c.max_length.is_some(),
+            "pattern" => c.pattern.is_some(),
+            "required" => c.required,
+            other => {
+                return Err(format!(
+                    "from_explorer names `{other}`, which is not one of {}",
+                    EXPLORER_KEYS.join(", ")
+                ));
+            }
+        };
+        if !present {
+            return Err(format!(
+                "from_explorer names `{key}`, but the row has no `{key}`"
+            ));
+        }
+    }
+    let unique: BTreeSet<_> = row.from_explorer.iter().collect();
+    if unique.len() != row.from_explorer.len() {
+        return Err("from_explorer lists a key twice".into());
+    }
+    Ok(())
+}
+
 fn check_constraints(spec: &Spec, table: &Table, row: &Row) -> Result<(), String> {
+    check_provenance(row)?;
     let c = &row.constraints;
     let ty = &row.ty;
     if (c.minimum.is_some() || c.maximum.is_some()) && !ty.is_numeric() {

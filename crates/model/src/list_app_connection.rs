@@ -182,11 +182,8 @@ impl ::schemars::JsonSchema for Limit {
     }
 
     fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        ::schemars::json_schema!(
-            { "description" :
-            "The number of records for each query ranges from 1 to 100. The default value is 10.",
-            "type" : "integer", "format" : "int32", "minimum" : 1, "maximum" : 100,
-            "default" : 10, }
+        crate::runtime::schema_from_json(
+            r#"{"description":"The number of records for each query ranges from 1 to 100. The default value is 10.","type":"integer","format":"int32","minimum":1,"maximum":100,"default":10}"#,
         )
     }
 }
@@ -293,9 +290,8 @@ impl ::schemars::JsonSchema for Offset {
     }
 
     fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        ::schemars::json_schema!(
-            { "description" : "Query offset. The default value is 0.", "type" :
-            "integer", "format" : "int32", "minimum" : 0, "default" : 0, }
+        crate::runtime::schema_from_json(
+            r#"{"description":"Query offset. The default value is 0.","type":"integer","format":"int32","minimum":0,"default":0}"#,
         )
     }
 }
@@ -426,9 +422,8 @@ impl ::schemars::JsonSchema for ClientType {
     }
 
     fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        ::schemars::json_schema!(
-            { "description" : "Client OS type.", "type" : "string", "enum" : ["Windows",
-            "Mac"] }
+        crate::runtime::schema_from_json(
+            r#"{"description":"Client OS type.","type":"string","enum":["Windows","Mac"]}"#,
         )
     }
 }

@@ -10,6 +10,18 @@ pub use datetime::{DATETIME_FORMAT, DateTime, TimeForm, is_datetime};
 pub use secret::Secret;
 pub use template::{fill_template, match_template, path_param};
 
+/// A `JsonSchema` impl's schema from the generator's JSON text.
+///
+/// The text is written by `cargo xtask codegen` and checked by the schema tests, so a parse
+/// failure is a generator bug, not bad input.
+#[cfg(feature = "schemars")]
+pub fn schema_from_json(json: &str) -> schemars::Schema {
+    match serde_json::from_str(json) {
+        Ok(schema) => schema,
+        Err(error) => panic!("generated schema is not JSON ({error}): {json}"),
+    }
+}
+
 /// One row of a table, as the spec gives it; every generated struct lists its rows in `FIELDS`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldInfo {
