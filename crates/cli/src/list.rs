@@ -264,19 +264,25 @@ impl FromArgMatches for BodyFilters {
 impl Args for BodyFilters {
     fn augment_args(mut cmd: clap::Command) -> clap::Command {
         cmd = cmd.next_help_heading("Filters (request body)");
+        let schema: Option<Value> = serde_json::from_str(
+            workspaceapp_client::model::schemas::list_app_connection::REQUEST_BODY,
+        )
+        .ok();
         for field in ListAppConnectionRequestBody::FIELDS {
             let value_name = if field.format == Some(runtime::DATETIME_FORMAT) {
                 "TIME"
             } else {
                 "TEXT"
             };
-            cmd = cmd.arg(
-                Arg::new(field.name)
-                    .long(flag_name(field))
-                    .value_name(value_name)
-                    .help(filter_help(field))
-                    .num_args(1),
-            );
+            let mut arg = Arg::new(field.name)
+                .long(flag_name(field))
+                .value_name(value_name)
+                .help(filter_help(field))
+                .num_args(1);
+            if let Some(values) = schema.as_ref().and_then(|s| enum_values(s, field.name)) {
+                arg = arg.value_parser(clap::builder::PossibleValuesParser::new(values));
+            }
+            cmd = cmd.arg(arg);
         }
         cmd
     }
@@ -284,6 +290,36 @@ impl Args for BodyFilters {
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
         Self::augment_args(cmd)
     }
+}
+
+/// The documented values of an enumerated body field, read from the generated JSON Schema
+/// (`properties.NAME`, directly or through `anyOf`/`$ref` into `$defs`).
+fn enum_values(schema: &Value, name: &str) -> Option<Vec<String>> {
+    fn values(schema: &Value, node: &Value, depth: usize) -> Option<Vec<String>> {
+        if depth > 8 {
+            return None;
+        }
+        if let Some(list) = node.get("enum").and_then(Value::as_array) {
+            return Some(
+                list.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            );
+        }
+        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+            let target = reference
+                .strip_prefix("#/")?
+                .split('/')
+                .try_fold(schema, |at, key| at.get(key))?;
+            return values(schema, target, depth + 1);
+        }
+        ["anyOf", "oneOf", "allOf"]
+            .iter()
+            .filter_map(|k| node.get(*k).and_then(Value::as_array))
+            .flatten()
+            .find_map(|branch| values(schema, branch, depth + 1))
+    }
+    values(schema, schema.get("properties")?.get(name)?, 0).filter(|v| !v.is_empty())
 }
 
 /// Runs `workspaceapp list`.
@@ -779,9 +815,13 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        let cli = Cli::try_parse_from(["list", "--client-type", "Linux"]).unwrap();
-        let err = format!("{:#}", body(&cli.args).unwrap_err());
-        assert!(err.contains("--client-type"), "{err}");
+        let err = Cli::try_parse_from(["list", "--client-type", "Linux"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--client-type") && err.contains("Windows"),
+            "{err}"
+        );
         let cli = Cli::try_parse_from(["list", "--brokering-end-time", "tomorrow"]).unwrap();
         let err = format!("{:#}", body(&cli.args).unwrap_err());
         assert!(err.contains("--brokering-end-time"), "{err}");
