@@ -77,6 +77,7 @@ enum ServerAuth {
     Any,
     Token,
     AkSk,
+    AkSkDerived,
 }
 
 fn record(i: usize) -> AppConnectionInfo {
@@ -147,14 +148,16 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
                 return unauthorized("bad token");
             }
         }
-        ServerAuth::AkSk => {
+        ServerAuth::AkSk | ServerAuth::AkSkDerived => {
             let view = workspaceapp_aksk::HttpRequestView::new(&parts, &body);
             let keys = Credentials::new(AK, SK);
-            if let Err(e) = workspaceapp_aksk::verify(
-                &keys,
-                &view.view(),
-                &workspaceapp_aksk::VerifyOptions::default(),
-            ) {
+            let options = if server.auth == ServerAuth::AkSkDerived {
+                workspaceapp_aksk::VerifyOptions::default()
+                    .accept_derived("cn-north-4", "workspaceapp")
+            } else {
+                workspaceapp_aksk::VerifyOptions::default()
+            };
+            if let Err(e) = workspaceapp_aksk::verify(&keys, &view.view(), &options) {
                 return unauthorized(&e.to_string());
             }
         }
@@ -525,6 +528,40 @@ async fn aksk_requests_verify_on_the_server() {
         "{err}"
     );
     assert!(!format!("{err} {err:?} {wrong:?} {client:?}").contains(SK));
+}
+
+#[tokio::test]
+async fn derived_key_signatures_verify_on_the_server() {
+    let mut server = Server::new().with_records(7);
+    server.auth = ServerAuth::AkSkDerived;
+    let (server, endpoint) = start(server).await;
+    let client = Client::builder()
+        .endpoint(&endpoint)
+        .project_id(PROJECT)
+        .auth(workspaceapp_client::Auth::AkSk {
+            credentials: Credentials::new(AK, SK),
+            algorithm: workspaceapp_client::Algorithm::V11HmacSha256 {
+                region: "cn-north-4".into(),
+                service: "workspaceapp".into(),
+            },
+        })
+        .build()
+        .unwrap();
+    let page = client
+        .list(&first_page(), &ListAppConnectionRequestBody::default())
+        .await
+        .unwrap();
+    assert_eq!(page.count, Some(7));
+    let seen = server.seen.lock().unwrap()[0].clone();
+    let auth = seen.headers["authorization"].to_str().unwrap();
+    assert!(
+        auth.starts_with(&format!("V11-HMAC-SHA256 Credential={AK}/")),
+        "{auth}"
+    );
+    assert!(
+        auth.contains("/cn-north-4/workspaceapp, SignedHeaders="),
+        "{auth}"
+    );
 }
 
 #[tokio::test]
