@@ -816,7 +816,10 @@ impl Framer {
                     Ok(false) => {
                         return fail(self, "no further entry found before the end of the input");
                     }
-                    Err(e) => return FrameError::io(position.clone(), &e),
+                    Err(e) => {
+                        self.state = State::Done;
+                        return FrameError::io(position.clone(), &e);
+                    }
                 }
                 let avail = &self.input.buf[self.input.pos..self.input.end];
                 match memchr::memchr(b'\n', avail) {
@@ -836,7 +839,10 @@ impl Framer {
                         self.input.pos += 1;
                     }
                     Ok(other) => break other,
-                    Err(e) => return FrameError::io(position.clone(), &e),
+                    Err(e) => {
+                        self.state = State::Done;
+                        return FrameError::io(position.clone(), &e);
+                    }
                 }
             };
             match next {

@@ -105,6 +105,7 @@
 pub mod body;
 pub mod entry;
 pub mod frame;
+pub mod fuzzing;
 pub mod parse;
 pub mod pipeline;
 pub mod position;

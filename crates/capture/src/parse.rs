@@ -236,10 +236,10 @@ fn lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error>
             Ok(Some(v))
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            v.trim()
-                .parse::<f64>()
-                .map(Some)
-                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            match v.trim().parse::<f64>() {
+                Ok(f) if f.is_finite() => Ok(Some(f)),
+                _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+            }
         }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(None)
