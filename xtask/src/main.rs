@@ -6,6 +6,8 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use xtask::codegen;
 
+mod cmd_test;
+
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", about = "Project automation")]
 struct Cli {
@@ -20,6 +22,15 @@ enum Command {
         /// Write nothing; fail and name every file that is out of date.
         #[arg(long)]
         check: bool,
+    },
+    /// Run every test of the project (the README's test command; CI runs it).
+    Test {
+        /// Skip creating the Python venv; tests that need it say so and return.
+        #[arg(long)]
+        no_python: bool,
+        /// Arguments passed on to `cargo test`.
+        #[arg(last = true)]
+        cargo_args: Vec<String>,
     },
 }
 
@@ -55,6 +66,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     eprintln!("removed {}", path.display());
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Test {
+            no_python,
+            cargo_args,
+        } => {
+            cmd_test::run(
+                &root,
+                &cmd_test::Options {
+                    no_python,
+                    cargo_args,
+                },
+            )?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -24,7 +24,7 @@ pub fn document(models: &[OperationModel<'_>], comment: &str) -> Value {
         .map(|m| m.spec.operation.title.as_str())
         .collect();
     json!({
-        "$comment": comment,
+        "x-generated": comment,
         "openapi": "3.1.0",
         "info": {
             "title": titles.join("; "),
