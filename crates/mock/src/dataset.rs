@@ -285,13 +285,15 @@ fn digits(rng: &mut ChaCha8Rng, len: usize) -> String {
 }
 
 fn uuid(rng: &mut ChaCha8Rng) -> String {
+    // A version 4 UUID: version nibble 4, variant nibble 8..=b.
     let h = hex(rng, 32);
+    let variant = ["8", "9", "a", "b"][rng.random_range(0..4)];
     format!(
-        "{}-{}-4{}-{}-{}",
+        "{}-{}-4{}-{variant}{}-{}",
         &h[0..8],
         &h[8..12],
         &h[13..16],
-        &h[16..20],
+        &h[17..20],
         &h[20..32]
     )
 }

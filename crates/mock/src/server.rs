@@ -284,7 +284,11 @@ async fn handle(state: &MockState, request: Request) -> Result<Response, ApiErro
     }
 
     let Query(query) = Query::<ListAppConnectionQuery>::try_from_uri(&parts.uri).map_err(|e| {
-        ApiError::bad_request(format!("Invalid query parameter: {}.", e.body_text()))
+        let text = e.body_text();
+        let detail = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text);
+        ApiError::bad_request(format!("Invalid query string: {detail}."))
     })?;
     let body = parse_body(&body)?;
     let filter = Filter::from_body(&body).map_err(|e| ApiError::bad_request(e.0))?;

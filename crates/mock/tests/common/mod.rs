@@ -32,11 +32,17 @@ pub fn path(project: &str) -> String {
     .to_uri_path()
 }
 
+/// One client for all tests (building one loads the TLS roots, which is slow). It keeps no idle
+/// connections, since each test runs on its own runtime.
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client builds")
+    static CLIENT: std::sync::LazyLock<reqwest::Client> = std::sync::LazyLock::new(|| {
+        reqwest::Client::builder()
+            .no_proxy()
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("client builds")
+    });
+    CLIENT.clone()
 }
 
 #[derive(Debug)]
