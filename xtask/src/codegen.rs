@@ -330,6 +330,7 @@ fn lib_module(models: &[OperationModel<'_>]) -> TokenStream {
     quote! {
         #(#doc_attrs)*
         #![forbid(unsafe_code)]
+        #![deny(missing_docs)]
 
         pub mod runtime;
         // Generated modules keep prettyplease's layout: `cargo fmt` leaves them alone, so

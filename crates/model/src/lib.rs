@@ -10,6 +10,7 @@
 //! [`runtime`] holds the hand-written types the generated code builds on; [`schemas`] the JSON Schemas and the OpenAPI document.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 pub mod runtime;
 
 #[rustfmt::skip]

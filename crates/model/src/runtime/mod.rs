@@ -48,29 +48,49 @@ pub struct FieldInfo {
 /// A value the page does not allow where it is strict.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConstraintError {
+    /// A number outside the page's range.
     #[error("`{field}` must be within {min}..={max}, got {value}")]
     OutOfRange {
+        /// The wire name of the parameter.
         field: &'static str,
+        /// The value given.
         value: String,
+        /// The smallest valid value.
         min: String,
+        /// The largest valid value.
         max: String,
     },
+    /// Text where a number belongs.
     #[error("`{field}` must be a number, got {value:?}")]
-    NotANumber { field: &'static str, value: String },
+    NotANumber {
+        /// The wire name of the parameter.
+        field: &'static str,
+        /// The text given.
+        value: String,
+    },
+    /// A value the page's enumeration does not list.
     #[error("{value:?} is not a valid {type_name}; expected one of {expected}")]
     NotInEnum {
+        /// The generated enumeration.
         type_name: &'static str,
+        /// The value given.
         value: String,
+        /// The listed values, comma-separated.
         expected: String,
     },
+    /// Text that is not a time in an accepted form.
     #[error(
         "{value:?} is not a time in an accepted form \
          (`2022-10-31 08:07:39`, `2025-04-24T16:00:00Z` or `2025-04-24T16:00:00+00:00`)"
     )]
-    NotATime { value: String },
+    NotATime {
+        /// The text given.
+        value: String,
+    },
 }
 
 impl ConstraintError {
+    /// `field` was `value`, outside `min..=max`.
     pub fn out_of_range(
         field: &'static str,
         value: impl std::fmt::Display,
@@ -85,6 +105,7 @@ impl ConstraintError {
         }
     }
 
+    /// `field` was `value`, which does not parse as a number.
     pub fn not_a_number(field: &'static str, value: &str) -> Self {
         Self::NotANumber {
             field,
@@ -92,6 +113,7 @@ impl ConstraintError {
         }
     }
 
+    /// `value` is none of `expected`.
     pub fn not_in_enum(type_name: &'static str, value: &str, expected: &[&str]) -> Self {
         Self::NotInEnum {
             type_name,
