@@ -4,12 +4,15 @@
 //! [`schema`] and [`openapi`] emit them; [`codegen`] writes or checks the files.
 
 pub mod codegen;
+pub mod import;
 pub mod model;
 pub mod names;
 pub mod openapi;
 pub mod rust;
 pub mod schema;
 pub mod spec;
+pub mod spec_diff;
+pub mod spec_write;
 
 use std::path::{Path, PathBuf};
 

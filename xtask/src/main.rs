@@ -6,6 +6,8 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use xtask::codegen;
 
+mod upgrade;
+
 mod cmd_test;
 
 #[derive(Debug, Parser)]
@@ -32,6 +34,13 @@ enum Command {
         #[arg(last = true)]
         cargo_args: Vec<String>,
     },
+    /// Bring an upstream description of an operation into spec/ (used on upgrades).
+    Import {
+        #[command(subcommand)]
+        source: upgrade::Import,
+    },
+    /// List what changed between two versions of the spec and whether it is breaking.
+    SpecDiff(upgrade::SpecDiff),
 }
 
 fn main() -> ExitCode {
@@ -81,5 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import { source } => upgrade::import(source, &root),
+        Command::SpecDiff(args) => upgrade::spec_diff(args, &root),
     }
 }

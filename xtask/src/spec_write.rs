@@ -220,6 +220,12 @@ fn bare_key(name: &str) -> String {
 /// basic string whose long lines are folded at spaces.
 pub fn string(s: &str) -> String {
     if !s.contains('\n') && s.chars().count() <= WIDTH {
+        // Quotes read better in a literal string, which has no escapes.
+        let literal =
+            s.contains('"') && !s.contains('\'') && s.chars().all(|c| c == '\t' || !c.is_control());
+        if literal {
+            return format!("'{s}'");
+        }
         return format!("\"{}\"", escape(s, false));
     }
     let mut out = String::from("\"\"\"\n");
@@ -239,8 +245,7 @@ pub fn string(s: &str) -> String {
 fn block(s: &str) -> String {
     let literal_safe = !s.contains("'''")
         && !s.ends_with('\'')
-        && s.chars()
-            .all(|c| c == '\n' || c == '\t' || !c.is_control());
+        && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control());
     if literal_safe && s.contains('\n') {
         format!("'''\n{s}'''")
     } else {
@@ -311,16 +316,25 @@ mod tests {
         round_trip("with \"quotes\" and \\ backslash");
         round_trip("two\n\nparagraphs");
         round_trip("ends with a quote\"");
+        round_trip("enum = [\"Windows\", \"Mac\"]");
+        round_trip("both ' and \"");
         round_trip(&"word ".repeat(60));
         round_trip(&format!("{}\n{}", "long line ".repeat(30), "x".repeat(150)));
         round_trip("  leading spaces and a tab\t");
-        round_trip("格式 2022-10-31T08:07:39Z,参数中brokering_start_time与brokering_end_time必须同时存在或都不存在,都不存在时导出近一个月的数据。");
+        round_trip(
+            "格式 2022-10-31T08:07:39Z,参数中brokering_start_time与brokering_end_time必须同时存在或都不存在,都不存在时导出近一个月的数据。",
+        );
         round_trip(&format!("{} \\\\ {}", "a ".repeat(49), "b ".repeat(60)));
     }
 
     #[test]
     fn blocks_read_back_unchanged() {
-        for s in ["{\n  \"a\" : \"b\\\\#c\"\n}", "{\n}\n", "x'''y\nz", "ends'\nwith quote'"] {
+        for s in [
+            "{\n  \"a\" : \"b\\\\#c\"\n}",
+            "{\n}\n",
+            "x'''y\nz",
+            "ends'\nwith quote'",
+        ] {
             let text = format!("v = {}\n", block(s));
             let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(table["v"].as_str(), Some(s));
