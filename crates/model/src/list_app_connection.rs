@@ -43,7 +43,12 @@ pub struct ListAppConnectionRequest {
 )]
 pub struct ListAppConnectionPath {
     /// Project ID.
-    #[cfg_attr(feature = "schemars", schemars(description = "Project ID."))]
+    ///
+    /// Length `1..=128`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "Project ID.", length(min = 1u64, max = 128u64))
+    )]
     pub project_id: ::std::string::String,
 }
 
@@ -190,7 +195,7 @@ impl ::schemars::JsonSchema for Limit {
 
 /// Query offset. The default value is 0.
 ///
-/// At least `0`. Defaults to `0`.
+/// Ranges over `0..=2147483647`. Defaults to `0`.
 #[derive(
     Clone,
     Copy,
@@ -291,7 +296,7 @@ impl ::schemars::JsonSchema for Offset {
 
     fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         crate::runtime::schema_from_json(
-            r#"{"description":"Query offset. The default value is 0.","type":"integer","format":"int32","minimum":0,"default":0}"#,
+            r#"{"description":"Query offset. The default value is 0.","type":"integer","format":"int32","minimum":0,"maximum":2147483647,"default":0}"#,
         )
     }
 }
@@ -317,7 +322,7 @@ pub struct ListAppConnectionQuery {
     pub limit: ::core::option::Option<Limit>,
     /// Query offset. The default value is 0.
     ///
-    /// At least `0`. Defaults to `0`.
+    /// Ranges over `0..=2147483647`. Defaults to `0`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
@@ -366,13 +371,14 @@ pub struct ListAppConnectionHeaders {
     ///
     /// It can be obtained by calling the IAM API used to obtain a user token. The value of X-Subject-Token in the response header is the user token.
     ///
-    /// A credential: `Debug` does not print it.
+    /// Length `1..=2147483647`. A credential: `Debug` does not print it.
     #[serde(rename = "X-Auth-Token")]
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
         schemars(
-            description = "User token\n\nIt can be obtained by calling the IAM API used to obtain a user token. The value of X-Subject-Token in the response header is the user token."
+            description = "User token\n\nIt can be obtained by calling the IAM API used to obtain a user token. The value of X-Subject-Token in the response header is the user token.",
+            length(min = 1u64, max = 2147483647u64)
         )
     )]
     pub x_auth_token: ::core::option::Option<crate::runtime::Secret>,
@@ -474,64 +480,124 @@ impl ::core::str::FromStr for ClientType {
 )]
 pub struct ListAppConnectionRequestBody {
     /// Primary key.
+    ///
+    /// Length `0..=64`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Primary key."))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "Primary key.", length(min = 0u64, max = 64u64))
+    )]
     pub id: ::core::option::Option<::std::string::String>,
     /// Application server SID.
+    ///
+    /// Length `0..=128`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Application server SID."))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            description = "Application server SID.",
+            length(min = 0u64, max = 128u64)
+        )
+    )]
     pub sid: ::core::option::Option<::std::string::String>,
     /// Application server name.
+    ///
+    /// Length `0..=1024`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Application server name."))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            description = "Application server name.",
+            length(min = 0u64, max = 1024u64)
+        )
+    )]
     pub machine_name: ::core::option::Option<::std::string::String>,
     /// Current login user. Fuzzy query is supported.
     ///
-    /// Matched fuzzily (case-insensitive substring).
+    /// Matched fuzzily (case-insensitive substring). Length `0..=1024`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(description = "Current login user. Fuzzy query is supported.")
+        schemars(
+            description = "Current login user. Fuzzy query is supported.",
+            length(min = 0u64, max = 1024u64)
+        )
     )]
     pub user_name: ::core::option::Option<::std::string::String>,
     /// Application group name.
+    ///
+    /// Length `0..=1024`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Application group name."))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            description = "Application group name.",
+            length(min = 0u64, max = 1024u64)
+        )
+    )]
     pub app_group_name: ::core::option::Option<::std::string::String>,
     /// Application group ID.
+    ///
+    /// Length `0..=64`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Application group ID."))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "Application group ID.", length(min = 0u64, max = 64u64))
+    )]
     pub app_group_id: ::core::option::Option<::std::string::String>,
     /// Application name. Fuzzy match is supported.
     ///
-    /// Matched fuzzily (case-insensitive substring).
+    /// Matched fuzzily (case-insensitive substring). Length `0..=1024`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(description = "Application name. Fuzzy match is supported.")
+        schemars(
+            description = "Application name. Fuzzy match is supported.",
+            length(min = 0u64, max = 1024u64)
+        )
     )]
     pub app_name: ::core::option::Option<::std::string::String>,
     /// Connection failure status code.
+    ///
+    /// Length `0..=255`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(description = "Connection failure status code.")
+        schemars(
+            description = "Connection failure status code.",
+            length(min = 0u64, max = 255u64)
+        )
     )]
     pub failed_code: ::core::option::Option<::std::string::String>,
     /// Connection failure cause.
+    ///
+    /// Length `0..=1024`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(description = "Connection failure cause.")
+        schemars(
+            description = "Connection failure cause.",
+            length(min = 0u64, max = 1024u64)
+        )
     )]
     pub connection_failure_reason: ::core::option::Option<::std::string::String>,
     /// Client name.
+    ///
+    /// Length `0..=1024`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Client name."))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "Client name.", length(min = 0u64, max = 1024u64))
+    )]
     pub client_name: ::core::option::Option<::std::string::String>,
     /// Client version.
+    ///
+    /// Length `0..=50`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Client version."))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "Client version.", length(min = 0u64, max = 50u64))
+    )]
     pub client_version: ::core::option::Option<::std::string::String>,
     /// Client OS type.
     ///
@@ -540,30 +606,55 @@ pub struct ListAppConnectionRequestBody {
     #[cfg_attr(feature = "schemars", schemars(description = "Client OS type."))]
     pub client_type: ::core::option::Option<ClientType>,
     /// APS HDA version.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "APS HDA version."))]
-    pub agent_version: ::core::option::Option<::std::string::String>,
-    /// Application server IP address.
+    ///
+    /// Length `0..=50`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(description = "Application server IP address.")
+        schemars(description = "APS HDA version.", length(min = 0u64, max = 50u64))
+    )]
+    pub agent_version: ::core::option::Option<::std::string::String>,
+    /// Application server IP address.
+    ///
+    /// Length `0..=50`.
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            description = "Application server IP address.",
+            length(min = 0u64, max = 50u64)
+        )
     )]
     pub vm_ip: ::core::option::Option<::std::string::String>,
     /// Connection IP address.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Connection IP address."))]
-    pub wi_ip: ::core::option::Option<::std::string::String>,
-    /// Egress IP address of the client.
+    ///
+    /// Length `0..=50`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(description = "Egress IP address of the client.")
+        schemars(description = "Connection IP address.", length(min = 0u64, max = 50u64))
+    )]
+    pub wi_ip: ::core::option::Option<::std::string::String>,
+    /// Egress IP address of the client.
+    ///
+    /// Length `0..=50`.
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            description = "Egress IP address of the client.",
+            length(min = 0u64, max = 50u64)
+        )
     )]
     pub public_ip: ::core::option::Option<::std::string::String>,
     /// Tenant ID.
+    ///
+    /// Length `0..=255`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Tenant ID."))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "Tenant ID.", length(min = 0u64, max = 255u64))
+    )]
     pub tenant_id: ::core::option::Option<::std::string::String>,
     /// Start time of application login. The format is 2022-10-31 08:07:39.
     ///
@@ -590,10 +681,15 @@ pub struct ListAppConnectionRequestBody {
     )]
     pub brokering_end_time: ::core::option::Option<crate::runtime::DateTime>,
     /// Virtual IP address of a session.
+    ///
+    /// Length `0..=50`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(description = "Virtual IP address of a session.")
+        schemars(
+            description = "Virtual IP address of a session.",
+            length(min = 0u64, max = 50u64)
+        )
     )]
     pub virtual_ip: ::core::option::Option<::std::string::String>,
 }
@@ -834,9 +930,12 @@ impl ListAppConnectionRequestBody {
 pub struct ListAppConnectionResponse {
     /// Total.
     ///
-    /// At least `0`.
+    /// Ranges over `0..=2147483647`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Total.", range(min = 0)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "Total.", range(min = 0, max = 2147483647))
+    )]
     pub count: ::core::option::Option<i32>,
     /// Application usage record list.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -976,8 +1075,16 @@ pub struct AppConnectionInfo {
     #[cfg_attr(feature = "schemars", schemars(description = "Application name."))]
     pub app_name: ::core::option::Option<::std::string::String>,
     /// Application login time.
+    ///
+    /// Format `huaweicloud-datetime`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(description = "Application login time."))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            description = "Application login time.",
+            extend("format" = "huaweicloud-datetime")
+        )
+    )]
     pub brokering_time: ::core::option::Option<::std::string::String>,
     /// Connection failure status code.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -1051,10 +1158,15 @@ pub struct AppConnectionInfo {
     #[cfg_attr(feature = "schemars", schemars(description = "Transaction ID."))]
     pub transaction_id: ::core::option::Option<::std::string::String>,
     /// End time of application login.
+    ///
+    /// Format `huaweicloud-datetime`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(description = "End time of application login.")
+        schemars(
+            description = "End time of application login.",
+            extend("format" = "huaweicloud-datetime")
+        )
     )]
     pub end_time: ::core::option::Option<::std::string::String>,
     /// Application streaming server ID.
@@ -1189,7 +1301,7 @@ impl AppConnectionInfo {
             mandatory: false,
             required: false,
             fuzzy: false,
-            format: ::core::option::Option::None,
+            format: ::core::option::Option::Some("huaweicloud-datetime"),
             secret: false,
             description: "Application login time.",
         },
@@ -1354,7 +1466,7 @@ impl AppConnectionInfo {
             mandatory: false,
             required: false,
             fuzzy: false,
-            format: ::core::option::Option::None,
+            format: ::core::option::Option::Some("huaweicloud-datetime"),
             secret: false,
             description: "End time of application login.",
         },
