@@ -8,7 +8,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 use workspaceapp_model::{
     ListAppConnectionErrorBody, ListAppConnectionPath, ListAppConnectionQuery,
-    ListAppConnectionResponse, ListAppConnectionStatus, METHOD, URI_TEMPLATE, runtime,
+    ListAppConnectionStatus, METHOD, URI_TEMPLATE, runtime,
 };
 
 use crate::Error;
@@ -283,9 +283,16 @@ impl Engine {
             return;
         };
         // Content-Type: a body, or a header claiming one, must be JSON.
+        // The header is what the server saw; the capture's mimeType stands in only when the
+        // tool recorded no headers at all.
+        let recorded = if headers.0.is_empty() {
+            request.mime_type.as_deref()
+        } else {
+            None
+        };
         let declared = headers
             .get("content-type")
-            .or(request.mime_type.as_deref())
+            .or(recorded)
             .filter(|v| !v.is_empty());
         let has_body = !matches!(request.body, BodyView::Absent(_));
         match declared {
@@ -450,9 +457,14 @@ impl Engine {
             return;
         };
         if let Some(headers) = &response.headers {
+            let recorded = if headers.0.is_empty() {
+                response.mime_type.as_deref()
+            } else {
+                None
+            };
             let declared = headers
                 .get("content-type")
-                .or(response.mime_type.as_deref())
+                .or(recorded)
                 .filter(|v| !v.is_empty());
             let has_body = matches!(&response.body, BodyView::Bytes(b) if !b.is_empty());
             match declared {
@@ -508,26 +520,27 @@ impl Engine {
         schema_findings(schema, &value, Side::Response, source, findings);
 
         if status == ListAppConnectionStatus::Ok {
-            if let Ok(body) = serde_json::from_value::<ListAppConnectionResponse>(value) {
-                let count = body.count;
-                if let Some(c) = count.filter(|c| *c < 0) {
-                    push_once(
-                        findings,
-                        Finding::new(
-                            Rule::ResponseBodyRange,
-                            source,
-                            Part::ResponseBody,
-                            format!("/{}", meta::count_field()),
-                            ">= 0",
-                            c.to_string(),
-                        ),
-                    );
-                }
-                state.page = Some(Page {
-                    count,
-                    items: body.items.as_ref().map(Vec::len),
-                });
+            // The page's totals, read by their generated wire names: the schema has already
+            // judged their types, and a typed copy of every item would double the work.
+            let count = value.get(meta::count_field()).and_then(Value::as_i64);
+            let items = value
+                .get(meta::items_field())
+                .and_then(Value::as_array)
+                .map(Vec::len);
+            if let Some(c) = count.filter(|c| *c < 0) {
+                push_once(
+                    findings,
+                    Finding::new(
+                        Rule::ResponseBodyRange,
+                        source,
+                        Part::ResponseBody,
+                        format!("/{}", meta::count_field()),
+                        ">= 0",
+                        c.to_string(),
+                    ),
+                );
             }
+            state.page = Some(Page { count, items });
         } else if let Ok(body) = serde_json::from_value::<ListAppConnectionErrorBody>(value)
             && body.error_code.is_none()
         {
@@ -565,13 +578,16 @@ impl Engine {
                 source,
                 Part::Exchange,
                 format!("/{}", meta::items_field()),
-                format!("at most {limit} items ({how})"),
-                format!("{items} items"),
+                format!(
+                    "at most {limit} item{} ({how})",
+                    if limit == 1 { "" } else { "s" }
+                ),
+                format!("{items} item{}", if items == 1 { "" } else { "s" }),
             ));
         }
         if let Some(count) = page.count
             && items > 0
-            && i64::from(count) < offset + items
+            && count < offset + items
         {
             findings.push(Finding::new(
                 Rule::ExchangeCountInconsistent,
@@ -653,7 +669,7 @@ struct ExchangeState {
 }
 
 struct Page {
-    count: Option<i32>,
+    count: Option<i64>,
     items: Option<usize>,
 }
 
@@ -934,5 +950,99 @@ fn pick(side: Side, request: Rule, response: Rule) -> Rule {
     match side {
         Side::Request => request,
         Side::Response => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Findings of `value` against a schema written for the test (keywords the generated
+    /// schemas do not use today, so that the catch-all rules are pinned down too).
+    fn findings(schema: serde_json::Value, value: serde_json::Value, side: Side) -> Vec<Finding> {
+        let compiled = CompiledSchema::compile("test", &schema.to_string()).expect("compiles");
+        let mut out = Vec::new();
+        schema_findings(&compiled, &value, side, &Source::body("t"), &mut out);
+        out
+    }
+
+    #[test]
+    fn other_keywords_fall_to_the_schema_rules() {
+        let schema =
+            json!({"type": "object", "properties": {"a": {"type": "string", "maxLength": 2}}});
+        let bad = findings(schema.clone(), json!({"a": "abc"}), Side::Request);
+        assert_eq!(
+            bad.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            [Rule::RequestBodySchema]
+        );
+        assert_eq!(bad[0].pointer, "/a");
+        assert!(findings(schema.clone(), json!({"a": "ab"}), Side::Request).is_empty());
+        let bad = findings(schema.clone(), json!({"a": "abc"}), Side::Response);
+        assert_eq!(
+            bad.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            [Rule::ResponseBodySchema]
+        );
+        assert!(findings(schema, json!({"a": "ab"}), Side::Response).is_empty());
+    }
+
+    #[test]
+    fn response_times_are_checked_when_the_schema_gives_a_format() {
+        let schema = json!({"type": "object", "properties": {"t": {"type": ["string", "null"], "format": runtime::DATETIME_FORMAT}}});
+        let bad = findings(schema.clone(), json!({"t": "yesterday"}), Side::Response);
+        assert_eq!(
+            bad.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            [Rule::ResponseBodyFormat]
+        );
+        assert!(
+            findings(
+                schema.clone(),
+                json!({"t": "2022-10-31 08:07:39"}),
+                Side::Response
+            )
+            .is_empty()
+        );
+        assert!(findings(schema, json!({"t": null}), Side::Response).is_empty());
+    }
+
+    #[test]
+    fn a_type_outside_every_branch_is_a_type_error() {
+        let schema = json!({"type": "object", "properties": {"c": {"anyOf": [{"type": "string", "enum": ["A"]}, {"type": "null"}]}}});
+        let bad = findings(schema.clone(), json!({"c": 5}), Side::Request);
+        assert_eq!(
+            bad.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            [Rule::RequestBodyType]
+        );
+        assert!(bad[0].expected.contains("null") && bad[0].expected.contains("string"));
+        let bad = findings(schema, json!({"c": "B"}), Side::Request);
+        assert_eq!(
+            bad.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            [Rule::RequestBodyEnum]
+        );
+    }
+
+    #[test]
+    fn aksk_authorization_shapes() {
+        assert!(parse_aksk("SDK-HMAC-SHA256 Access=A, SignedHeaders=host, Signature=0a1b").is_ok());
+        assert!(parse_aksk("SDK-HMAC-SHA256 Access=A, SignedHeaders=host, Signature=zz").is_err());
+        assert!(parse_aksk("SDK-HMAC-SHA256 Access=A, Signature=0a").is_err());
+        assert!(parse_aksk("Bearer x").is_err());
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_say_where() {
+        assert!(
+            parse_json(b"{\"a\":")
+                .unwrap_err()
+                .contains("line 1 column 5")
+        );
+        assert!(parse_json(b"\xff\xfe").unwrap_err().contains("not UTF-8"));
+        assert!(parse_json(b"  ").unwrap_err().contains("empty"));
+        let deep = "[".repeat(100_000);
+        assert!(
+            parse_json(deep.as_bytes())
+                .unwrap_err()
+                .contains("recursion limit")
+        );
     }
 }

@@ -19,12 +19,12 @@ pub fn path_parameter() -> &'static str {
         .map_or("project_id", |f| f.name)
 }
 
-/// Wire name of `ListAppConnectionResponse::count`.
+/// Wire name of `ListAppConnectionResponse::count` (the total).
 pub fn count_field() -> &'static str {
     wire(ListAppConnectionResponse::FIELDS, "count")
 }
 
-/// Wire name of `ListAppConnectionResponse::items`.
+/// Wire name of `ListAppConnectionResponse::items` (the page).
 pub fn items_field() -> &'static str {
     wire(ListAppConnectionResponse::FIELDS, "items")
 }

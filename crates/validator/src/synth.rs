@@ -99,6 +99,8 @@ pub struct SynthOptions {
     pub error_rate: f64,
     /// Share of response bodies written base64-encoded.
     pub base64_rate: f64,
+    /// Inject this break into every ListAppConnection exchange (tests).
+    pub only: Option<Break>,
 }
 
 impl Default for SynthOptions {
@@ -112,6 +114,7 @@ impl Default for SynthOptions {
             other_rate: 0.03,
             error_rate: 0.03,
             base64_rate: 0.05,
+            only: None,
         }
     }
 }
@@ -237,10 +240,7 @@ impl Shapes {
         let items_schema = ok
             .get("properties")
             .and_then(Value::as_object)
-            .and_then(|p| {
-                p.values()
-                    .find(|v| v.get("type").and_then(Value::as_str) == Some("array"))
-            })
+            .and_then(|p| p.values().find(|v| type_of(v) == Some("array")))
             .and_then(|a| a.get("items"))
             .cloned()
             .unwrap_or(Value::Null);

@@ -238,21 +238,30 @@ impl Summary {
         }
     }
 
-    /// `12 exchanges: 9 checked (6 passed, 2 failed, 1 skipped), 3 unmatched, 0 unreadable`.
+    /// `12 exchanges: 9 checked (6 passed, 2 failed, 1 skipped), 3 unmatched, 0 unreadable; …`.
     pub fn one_line(&self) -> String {
         format!(
-            "{} exchanges: {} checked ({} passed, {} failed, {} skipped), {} unmatched, {} unreadable; findings: {} errors, {} warnings, {} notes",
-            self.exchanges,
+            "{}: {} checked ({} passed, {} failed, {} skipped), {} unmatched, {} unreadable; findings: {}, {}, {}",
+            plural(self.exchanges, "exchange"),
             self.matched,
             self.passed,
             self.failed,
             self.skipped,
             self.unmatched,
             self.unreadable,
-            self.errors,
-            self.warnings,
-            self.notes
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.notes, "note"),
         )
+    }
+}
+
+/// `1 error`, `2 errors`.
+pub(crate) fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

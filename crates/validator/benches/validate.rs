@@ -1,0 +1,268 @@
+//! Throughput and memory of `workspaceapp validate` on seeded synthetic captures.
+//!
+//! ```text
+//! cargo bench -p workspaceapp-validator --bench validate
+//! ```
+//!
+//! Environment: `BENCH_MB` (size of the throughput capture, default 200), `BENCH_RSS_MB` (size of
+//! the memory capture, default 1024, 0 to skip), `BENCH_DIR` (where captures are written,
+//! default the system's temporary directory), `WORKSPACEAPP_PYTHON` (an interpreter with the
+//! `jsonschema_rs` module, for the Python comparison), `BENCH_REDOCLY` (a `redocly` binary).
+//!
+//! Baseline: parsing only, one thread: `serde_json` into `Value` of every NDJSON line and of both
+//! bodies. The validator should be at least twice as fast on two cores, and stay under 100 MB of
+//! peak RSS on a 1 GB capture (measured in a child process: `VmHWM` of /proc/self/status).
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use serde_json::Value;
+use workspaceapp_validator::report::{ReportOptions, Sink, Summary};
+use workspaceapp_validator::run::{self, Input, RunOptions};
+use workspaceapp_validator::synth::{SynthFormat, SynthOptions, SynthReport, write_capture};
+use workspaceapp_validator::{Engine, Options, Outcome};
+
+/// A sink that only counts (the report's cost is not what is measured).
+struct Count(u64);
+
+impl Sink for Count {
+    fn outcome(&mut self, outcome: &Outcome) -> std::io::Result<()> {
+        self.0 += outcome.findings.len() as u64;
+        Ok(())
+    }
+    fn finish(&mut self, _: &Summary) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn generate(path: &Path, format: SynthFormat, mb: u64) -> SynthReport {
+    let options = SynthOptions {
+        seed: 7,
+        exchanges: u64::MAX,
+        target_bytes: Some(mb << 20),
+        format,
+        ..SynthOptions::default()
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(path).expect("create capture"));
+    let report = write_capture(&mut out, &options).expect("write capture");
+    out.flush().expect("flush capture");
+    report
+}
+
+/// Parse-only baseline: every NDJSON line and both bodies into `serde_json::Value`, one thread.
+fn baseline(path: &Path) -> (f64, u64) {
+    let start = Instant::now();
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path).expect("open"));
+    let mut line = Vec::new();
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).expect("read") == 0 {
+            break;
+        }
+        let entry: Value = serde_json::from_slice(&line).expect("entry");
+        if let Some(text) = entry
+            .pointer("/request/postData/text")
+            .and_then(Value::as_str)
+        {
+            let _: Result<Value, _> = serde_json::from_str(text);
+        }
+        if let Some(content) = entry.pointer("/response/content") {
+            let text = content.get("text").and_then(Value::as_str).unwrap_or("");
+            if content.get("encoding").and_then(Value::as_str) == Some("base64") {
+                let bytes = workspaceapp_capture::decode_base64(text).unwrap_or_default();
+                let _: Result<Value, _> = serde_json::from_slice(&bytes);
+            } else {
+                let _: Result<Value, _> = serde_json::from_str(text);
+            }
+        }
+        n += 1;
+    }
+    (start.elapsed().as_secs_f64(), n)
+}
+
+fn validate(path: &Path, threads: usize) -> (f64, Summary) {
+    let engine = Engine::new(Options::default()).expect("contract compiles");
+    let options = RunOptions {
+        threads,
+        ..RunOptions::default()
+    };
+    let start = Instant::now();
+    let mut sink = Count(0);
+    let summary = run::run(
+        &[Input::Capture(path.to_path_buf())],
+        &engine,
+        &options,
+        &ReportOptions::default(),
+        &mut sink,
+        &mut |_: u64, _: u64| {},
+    )
+    .expect("run");
+    (start.elapsed().as_secs_f64(), summary)
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    // Child mode: validate one file and print the peak RSS.
+    if let Some(i) = args.iter().position(|a| a == "--child-rss") {
+        let path = PathBuf::from(&args[i + 1]);
+        let (secs, summary) = validate(&path, 0);
+        println!(
+            "{} {} {:.3}",
+            peak_rss_kib().unwrap_or(0),
+            summary.exchanges,
+            secs
+        );
+        return;
+    }
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+
+    let dir = std::env::var_os("BENCH_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
+    let mb = env_u64("BENCH_MB", 200);
+    let ndjson = dir.join("workspaceapp-bench.ndjson");
+    let report = generate(&ndjson, SynthFormat::Ndjson, mb);
+    let size_mb = report.bytes as f64 / 1e6;
+    println!(
+        "capture: {} exchanges ({} ListAppConnection), {:.1} MB NDJSON, {} injected breaks",
+        report.exchanges,
+        report.matched,
+        size_mb,
+        report.injected.len()
+    );
+
+    let (base_s, base_n) = baseline(&ndjson);
+    let (one_s, _) = validate(&ndjson, 1);
+    let (val_s, summary) = validate(&ndjson, 0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "{:<44} {:>9} {:>14} {:>7}",
+        "", "MB/s", "exchanges/s", "ratio"
+    );
+    let row = |name: &str, secs: f64, n: u64| {
+        println!(
+            "{name:<44} {:>9.1} {:>14.0} {:>7.2}",
+            size_mb / secs,
+            n as f64 / secs,
+            base_s / secs
+        );
+    };
+    row(
+        "parse-only baseline (serde_json Value, 1 thread)",
+        base_s,
+        base_n,
+    );
+    row("validate, 1 worker thread", one_s, summary.exchanges);
+    row(
+        &format!("validate, {cores} worker threads"),
+        val_s,
+        summary.exchanges,
+    );
+    println!(
+        "validate found {} errors, {} warnings over {} checked exchanges; target ratio >= 2: {}",
+        summary.errors,
+        summary.warnings,
+        summary.matched,
+        if base_s / val_s >= 2.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+
+    python_comparison(&ndjson, size_mb);
+    redocly_comparison(&dir);
+
+    let rss_mb = env_u64("BENCH_RSS_MB", 1024);
+    if rss_mb > 0 {
+        let me = std::env::current_exe().expect("own path");
+        for (format, name) in [(SynthFormat::Ndjson, "ndjson"), (SynthFormat::Har, "har")] {
+            let path = dir.join(format!("workspaceapp-bench-rss.{name}"));
+            let report = generate(&path, format, rss_mb);
+            let out = Command::new(&me)
+                .arg("--child-rss")
+                .arg(&path)
+                .output()
+                .expect("child");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let mut it = text.split_whitespace();
+            let kib: u64 = it.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            let n: u64 = it.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            let secs: f64 = it.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+            println!(
+                "peak RSS validating {:.0} MB {name} ({n} exchanges, {:.1} MB/s): {:.1} MB (target < 100 MB: {})",
+                report.bytes as f64 / 1e6,
+                report.bytes as f64 / 1e6 / secs.max(1e-9),
+                kib as f64 / 1024.0,
+                if kib < 100 * 1024 { "met" } else { "NOT met" }
+            );
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    let _ = std::fs::remove_file(&ndjson);
+}
+
+/// The `jsonschema_rs` Python binding validating the same bodies against the same schemas.
+fn python_comparison(ndjson: &Path, size_mb: f64) {
+    let Some(python) = std::env::var_os("WORKSPACEAPP_PYTHON") else {
+        println!("python jsonschema-rs: skipped (WORKSPACEAPP_PYTHON is not set)");
+        return;
+    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/bench_jsonschema_rs.py");
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/schemas");
+    let out = Command::new(python)
+        .arg(&script)
+        .arg(ndjson)
+        .arg(&schemas)
+        .output();
+    match out {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let mut it = text.split_whitespace();
+            let secs: f64 = it.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+            let n: u64 = it.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            println!(
+                "{:<44} {:>9.1} {:>14.0}",
+                "python jsonschema_rs (bodies only, 1 thread)",
+                size_mb / secs.max(1e-9),
+                n as f64 / secs.max(1e-9)
+            );
+        }
+        Ok(out) => println!(
+            "python jsonschema-rs: failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        Err(e) => println!("python jsonschema-rs: cannot run: {e}"),
+    }
+}
+
+/// Redocly's traffic drift check, when a `redocly` binary is given.
+fn redocly_comparison(_dir: &Path) {
+    match std::env::var_os("BENCH_REDOCLY") {
+        None => println!("redocly: skipped (BENCH_REDOCLY is not set)"),
+        Some(bin) => {
+            let out = Command::new(bin).arg("--version").output();
+            println!(
+                "redocly: {:?}",
+                out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            );
+        }
+    }
+}
