@@ -469,10 +469,10 @@ fn exchange(
         return (entry, None, false);
     }
 
-    let kind = if rng.chance(options.break_rate) {
-        Some(*rng.pick(Break::ALL))
-    } else {
-        None
+    let kind = match options.only {
+        Some(kind) => Some(kind),
+        None if rng.chance(options.break_rate) => Some(*rng.pick(Break::ALL)),
+        None => None,
     };
     let mut limit: i64 = if rng.chance(0.2) {
         0
