@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use xtask::import::{self, ExplorerOptions, Outcome, PageOptions};
 use xtask::spec_diff;
@@ -66,8 +65,7 @@ pub fn import(command: Import, root: &Path) -> anyhow::Result<ExitCode> {
         } => {
             let dir = common.spec_dir.unwrap_or_else(|| root.join("spec"));
             let options = PageOptions { operation, url };
-            let outcome = import::import_page(&file, &dir, &options)
-                .with_context(|| format!("cannot import the page {}", file.display()))?;
+            let outcome = import::import_page(&file, &dir, &options)?;
             (
                 outcome,
                 common.check,
@@ -87,12 +85,7 @@ pub fn import(command: Import, root: &Path) -> anyhow::Result<ExitCode> {
                 crate_version,
                 definition,
             };
-            let outcome = import::import_explorer(&file, &dir, &options).with_context(|| {
-                format!(
-                    "cannot import the API Explorer definition {}",
-                    file.display()
-                )
-            })?;
+            let outcome = import::import_explorer(&file, &dir, &options)?;
             (
                 outcome,
                 common.check,

@@ -27,24 +27,24 @@ use page::prose::TIME_FORMAT;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{}: {source}", file.display())]
+    #[error("{}: {error}", file.display())]
     Page {
         file: PathBuf,
-        source: page::PageError,
+        error: page::PageError,
     },
-    #[error("{}: {source}", file.display())]
+    #[error("{}: {error}", file.display())]
     Explorer {
         file: PathBuf,
-        source: explorer::ExplorerError,
+        error: explorer::ExplorerError,
     },
     #[error("{}: {message}", file.display())]
     Merge { file: PathBuf, message: String },
     #[error(transparent)]
     Spec(#[from] spec::SpecError),
-    #[error("{}: {source}", file.display())]
+    #[error("{}: {error}", file.display())]
     Io {
         file: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// What the command line must add (an operation name, a URL, a version).
     #[error("{0}")]
@@ -87,14 +87,14 @@ impl Outcome {
 
     pub fn write(&self) -> Result<(), ImportError> {
         if let Some(parent) = self.file.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| ImportError::Io {
+            std::fs::create_dir_all(parent).map_err(|error| ImportError::Io {
                 file: parent.to_owned(),
-                source,
+                error,
             })?;
         }
-        std::fs::write(&self.file, &self.after).map_err(|source| ImportError::Io {
+        std::fs::write(&self.file, &self.after).map_err(|error| ImportError::Io {
             file: self.file.clone(),
-            source,
+            error,
         })
     }
 
@@ -202,13 +202,13 @@ pub fn import_page(
     spec_dir: &Path,
     options: &PageOptions,
 ) -> Result<Outcome, ImportError> {
-    let text = std::fs::read_to_string(page_file).map_err(|source| ImportError::Io {
+    let text = std::fs::read_to_string(page_file).map_err(|error| ImportError::Io {
         file: page_file.to_owned(),
-        source,
+        error,
     })?;
-    let page = page::parse(&text).map_err(|source| ImportError::Page {
+    let page = page::parse(&text).map_err(|error| ImportError::Page {
         file: page_file.to_owned(),
-        source,
+        error,
     })?;
     let specs = existing_specs(spec_dir);
     let readable = || specs.iter().filter_map(|(_, s)| s.as_ref().ok());
@@ -302,7 +302,7 @@ pub fn import_page(
     validate(&file, &after, &spec).map_err(|error| match locate(&page, &error) {
         Some(line) => ImportError::Page {
             file: page_file.to_owned(),
-            source: page::PageError {
+            error: page::PageError {
                 line,
                 message: format!("the spec it gives does not hold: {}", error.message_only()),
             },
@@ -332,13 +332,13 @@ pub fn import_explorer(
     spec_dir: &Path,
     options: &ExplorerOptions,
 ) -> Result<Outcome, ImportError> {
-    let text = std::fs::read_to_string(definition_file).map_err(|source| ImportError::Io {
+    let text = std::fs::read_to_string(definition_file).map_err(|error| ImportError::Io {
         file: definition_file.to_owned(),
-        source,
+        error,
     })?;
-    let def = explorer::parse(&text).map_err(|source| ImportError::Explorer {
+    let def = explorer::parse(&text).map_err(|error| ImportError::Explorer {
         file: definition_file.to_owned(),
-        source,
+        error,
     })?;
     let specs = existing_specs(spec_dir);
     let (file, existing) = target(spec_dir, &specs, &def.operation_id)?;
@@ -415,9 +415,9 @@ fn read_existing(file: &Path) -> Result<Option<String>, ImportError> {
     match std::fs::read_to_string(file) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(ImportError::Io {
+        Err(error) => Err(ImportError::Io {
             file: file.to_owned(),
-            source,
+            error,
         }),
     }
 }
@@ -637,12 +637,12 @@ fn diff_ops(a: &[&str], b: &[&str]) -> Vec<Op> {
                 ops.push(Op::Same(prefix + i));
                 i += 1;
                 j += 1;
-            } else if j < m && (i == n || lcs[at(i, j + 1)] >= lcs[at(i + 1, j)]) {
-                ops.push(Op::Insert(prefix + j));
-                j += 1;
-            } else {
+            } else if i < n && (j == m || lcs[at(i + 1, j)] >= lcs[at(i, j + 1)]) {
                 ops.push(Op::Delete(prefix + i));
                 i += 1;
+            } else {
+                ops.push(Op::Insert(prefix + j));
+                j += 1;
             }
         }
     }

@@ -250,6 +250,11 @@ impl Merger<'_> {
         explorer: String,
         reason: &str,
     ) {
+        // `kind:target` names the entry after what it is about.
+        let (kind, id) = match kind.split_once(':') {
+            Some((short, _)) => (short, Some(kind.to_owned())),
+            None => (kind, None),
+        };
         self.findings.push(Finding {
             kind: kind.into(),
             rows: Vec::new(),
@@ -259,7 +264,7 @@ impl Merger<'_> {
             follows: "page".into(),
             reason: reason.into(),
             groupable: false,
-            id: None,
+            id,
         });
     }
 
@@ -349,8 +354,9 @@ impl Merger<'_> {
                         Some(t) => format!("{} {}", self.spec.tables[t].label(), p.name),
                         None => format!("{location:?} parameter {}", p.name),
                     };
+                    let where_ = format!("{location:?}").to_ascii_lowercase();
                     self.op_finding(
-                        "only-in-explorer",
+                        &format!("only-in-explorer:{where_}.{}", p.name),
                         &subject,
                         "not documented".into(),
                         describe_schema(&p.schema),
@@ -396,7 +402,7 @@ impl Merger<'_> {
             (Some(t), None) => {
                 let label = self.spec.tables[t].label();
                 self.op_finding(
-                    "only-on-page",
+                    "only-on-page:body",
                     &label,
                     "a request body table".into(),
                     "no body parameter".into(),
@@ -405,7 +411,7 @@ impl Merger<'_> {
             }
             (None, Some(body)) => {
                 self.op_finding(
-                    "only-in-explorer",
+                    "only-in-explorer:body",
                     "Request body",
                     "no request body table".into(),
                     format!(
@@ -448,7 +454,7 @@ impl Merger<'_> {
                 None => {
                     let label = self.spec.tables[t].label();
                     self.op_finding(
-                        "only-on-page",
+                        &format!("only-on-page:response.{status}"),
                         &label,
                         "a response body table".into(),
                         format!("status {status} has no schema"),
@@ -576,8 +582,9 @@ impl Merger<'_> {
         for (name, property) in &schema.properties {
             if !names.contains(name) {
                 let label = self.spec.tables[t].label();
+                let where_ = table_where(&self.spec.tables[t]);
                 self.op_finding(
-                    "only-in-explorer",
+                    &format!("only-in-explorer:{where_}.{name}"),
                     &format!("{label} {name}"),
                     "not documented".into(),
                     describe_schema(property),
@@ -893,6 +900,17 @@ impl Merger<'_> {
             }
             match page_format.as_deref() {
                 Some(TIME_FORMAT) => {
+                    // The page's forms (prose and examples) against RFC 3339: no disagreement
+                    // when every form the page shows is one.
+                    let mut page_forms = self.example_forms(t, &name);
+                    if let Some(value) = prose_time_value(&row.description) {
+                        page_forms.push(time_form(&value));
+                    }
+                    if !page_forms.is_empty()
+                        && page_forms.iter().all(|f| f.starts_with("RFC 3339"))
+                    {
+                        return;
+                    }
                     if let Some(example) = p.example.as_ref().and_then(Value::as_str) {
                         explorer.push_str(&format!("; example {}", time_form(example)));
                     }
@@ -1486,6 +1504,25 @@ fn format_sentence(description: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The time a page description gives as its format ("The format is 2022-10-31 08:07:39.").
+fn prose_time_value(description: &str) -> Option<String> {
+    let lower = description.to_ascii_lowercase();
+    let start = ["format is ", "format: ", "in the format of "]
+        .iter()
+        .find_map(|m| lower.find(m).map(|i| i + m.len()))?;
+    let rest = description
+        .get(start..)?
+        .trim_start()
+        .trim_start_matches(['`', '"']);
+    let spaced = rest.get(10..11) == Some(" ");
+    let value: String = if spaced {
+        rest.chars().take(19).collect()
+    } else {
+        rest.split_whitespace().next()?.to_owned()
+    };
+    Some(value.trim_end_matches(['.', ',', ';', '`', '"']).to_owned())
+}
+
 /// How a time value is written: "RFC 3339 with `Z` (`2025-04-24T16:00:00Z`)" and the like.
 fn time_form(value: &str) -> String {
     let has_t = value.get(10..11) == Some("T") || value.get(10..11) == Some("t");
@@ -1534,6 +1571,18 @@ mod tests {
         assert_eq!(
             clauses("客户端操作系统类型:\n- Windows\n- Mac"),
             ["客户端操作系统类型", "- Windows", "- Mac"]
+        );
+    }
+
+    #[test]
+    fn prose_times_are_found() {
+        assert_eq!(
+            prose_time_value("Start time. The format is 2022-10-31 08:07:39.").as_deref(),
+            Some("2022-10-31 08:07:39")
+        );
+        assert_eq!(
+            prose_time_value("Creation time. The format is 2025-01-01T00:00:00Z.").as_deref(),
+            Some("2025-01-01T00:00:00Z")
         );
     }
 
