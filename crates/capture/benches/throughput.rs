@@ -7,6 +7,7 @@
 //!
 //! Each measurement runs in a child process so that its peak RSS (VmHWM) is its own:
 //! - `frame`: framing only (the byte scanner), one thread;
+//! - `entries`: framing plus `parse_entry` (no body parsing), one thread;
 //! - `baseline`: framing plus `serde_json::from_slice::<Value>` of each entry and of both
 //!   bodies, one thread (the reference the readers are compared with);
 //! - `parse-1`: framing plus `parse_entry` plus `from_slice::<Value>` of both bodies, one thread;
@@ -31,6 +32,21 @@ fn peak_rss_mb() -> f64 {
             })
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// CPU seconds (user + system) used by this process so far.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which is in parentheses).
+            let rest = &s[s.rfind(')')? + 2..];
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let utime: f64 = f.get(11)?.parse().ok()?;
+            let stime: f64 = f.get(12)?.parse().ok()?;
+            Some((utime + stime) / 100.0)
+        })
+        .unwrap_or(f64::NAN)
 }
 
 fn response_text(i: u64, items: usize) -> String {
@@ -184,6 +200,7 @@ fn child(mode: &str, path: &Path) -> ExitCode {
         }
     };
     let start = Instant::now();
+    let cpu_start = cpu_seconds();
     let mut entries = 0u64;
     let mut checksum = 0usize;
     match mode {
@@ -207,6 +224,14 @@ fn child(mode: &str, path: &Path) -> ExitCode {
                             checksum += usize::from(!b.is_null());
                         }
                     }
+                }
+            }
+        }
+        "entries" => {
+            for raw in framer.flatten() {
+                entries += 1;
+                if let Ok(x) = parse_entry(&raw) {
+                    checksum += x.request.headers.len();
                 }
             }
         }
@@ -244,7 +269,8 @@ fn child(mode: &str, path: &Path) -> ExitCode {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("{entries} {secs} {} {checksum}", peak_rss_mb());
+    let cpu = cpu_seconds() - cpu_start;
+    println!("{entries} {secs} {} {cpu} {checksum}", peak_rss_mb());
     ExitCode::SUCCESS
 }
 
@@ -304,25 +330,29 @@ fn main() -> ExitCode {
         path.display(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    println!("(wall time, and CPU time of the process; on a busy machine compare CPU times)");
     let mut baseline = None;
-    for mode in ["frame", "baseline", "parse-1", "parse-n"] {
-        let Some((entries, secs, rss)) = child_run(&exe, mode, &path) else {
+    for mode in ["frame", "entries", "baseline", "parse-1", "parse-n"] {
+        let Some((entries, secs, rss, cpu)) = child_run(&exe, mode, &path) else {
             eprintln!("{mode} failed");
             return ExitCode::FAILURE;
         };
-        let rate = mb / secs;
         if mode == "baseline" {
             baseline = Some(secs);
         }
-        let speedup = baseline.map_or(String::new(), |b| format!("  {:.2}x baseline", b / secs));
+        let speedup = baseline.map_or(String::new(), |b| {
+            format!(", {:.2}x baseline wall", b / secs)
+        });
         println!(
-            "{mode:>9}: {entries} entries in {secs:.2}s = {rate:.0} MB/s, peak RSS {rss:.0} MB{speedup}"
+            "{mode:>9}: {entries} entries, wall {secs:.2}s = {:.0} MB/s, cpu {cpu:.2}s = {:.0} MB/s per core, peak RSS {rss:.0} MB{speedup}",
+            mb / secs,
+            mb / cpu
         );
     }
     ExitCode::SUCCESS
 }
 
-fn child_run(exe: &Path, mode: &str, path: &Path) -> Option<(u64, f64, f64)> {
+fn child_run(exe: &Path, mode: &str, path: &Path) -> Option<(u64, f64, f64, f64)> {
     let out = Command::new(exe)
         .args(["--child", mode])
         .arg(path)
@@ -335,6 +365,7 @@ fn child_run(exe: &Path, mode: &str, path: &Path) -> Option<(u64, f64, f64)> {
     let s = String::from_utf8_lossy(&out.stdout);
     let mut f = s.split_whitespace();
     Some((
+        f.next()?.parse().ok()?,
         f.next()?.parse().ok()?,
         f.next()?.parse().ok()?,
         f.next()?.parse().ok()?,
