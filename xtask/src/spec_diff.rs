@@ -162,7 +162,7 @@ pub fn load_git(rev: &str, path: &str) -> Result<Vec<Spec>, DiffError> {
             Ok(vec![spec::parse(Path::new(&object), &text)?])
         }
         "tree" => {
-            let listing = git(&["ls-tree", "--name-only", &object])?;
+            let listing = git(&["ls-tree", "--full-tree", "--name-only", &object])?;
             let mut specs = Vec::new();
             for name in listing.lines().filter(|n| n.ends_with(".toml")) {
                 let file = format!("{}/{name}", path.trim_end_matches('/'));
@@ -353,6 +353,13 @@ impl Differ {
                 (Some(t), None) => is_request(t, &directions_a),
                 (None, None) => continue,
             };
+            // A whole response table comes and goes with its status, an object table with the
+            // field that refers to it: those changes say it once.
+            let whole = ta.is_none() || tb.is_none();
+            let kind = tb.or(ta).map(|t| t.location);
+            if whole && matches!(kind, Some(Location::Response | Location::Object)) {
+                continue;
+            }
             let label = tb.or(ta).map(Table::label).unwrap_or_default();
             let empty = Vec::new();
             let rows_a = ta.map(|t| &t.rows).unwrap_or(&empty);
