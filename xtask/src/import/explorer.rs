@@ -142,6 +142,7 @@ pub fn parse(text: &str) -> Result<Definition, ExplorerError> {
         .to_owned();
     let resolver = Resolver {
         definitions: &definitions,
+        expanding: std::cell::RefCell::new(Vec::new()),
     };
 
     let mut parameters = Vec::new();
@@ -250,6 +251,8 @@ fn escape_pointer(segment: &str) -> String {
 
 struct Resolver<'d> {
     definitions: &'d Map<String, Value>,
+    /// The definitions being expanded: a reference back to one of them is left unexpanded.
+    expanding: std::cell::RefCell<Vec<String>>,
 }
 
 impl Resolver<'_> {
@@ -268,7 +271,18 @@ impl Resolver<'_> {
                 .definitions
                 .get(name)
                 .ok_or_else(|| error(pointer, format!("`$ref` {reference} names no definition")))?;
-            let mut schema = self.resolve(target, &format!("/definitions/{name}"), depth + 1)?;
+            if self.expanding.borrow().iter().any(|n| n == name) {
+                // A recursive type: the reference stands for itself.
+                return Ok(Schema {
+                    reference: Some(name.to_owned()),
+                    ty: Some("object".into()),
+                    ..Schema::default()
+                });
+            }
+            self.expanding.borrow_mut().push(name.to_owned());
+            let expanded = self.resolve(target, &format!("/definitions/{name}"), depth + 1);
+            self.expanding.borrow_mut().pop();
+            let mut schema = expanded?;
             schema.reference = Some(name.to_owned());
             // Keywords next to a `$ref` describe this use of it.
             let local = self.resolve(
@@ -394,5 +408,45 @@ fn number_of(value: &Value) -> Option<Number> {
             .map(Number::from)
             .or_else(|| s.parse::<f64>().ok().and_then(Number::from_f64)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recursive_definitions_end() {
+        let text = r##"{
+            "definitions": {
+                "Node": {"properties": {
+                    "left": {"$ref": "#/definitions/Node"},
+                    "right": {"$ref": "#/definitions/Node"},
+                    "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}}
+                }}
+            },
+            "paths": {"/v1/nodes": {"get": {
+                "operationId": "ListNodes",
+                "responses": {"200": {"description": "OK", "schema": {"$ref": "#/definitions/Node"}}}
+            }}}
+        }"##;
+        let def = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let schema = def.responses[0]
+            .schema
+            .as_ref()
+            .unwrap_or_else(|| panic!("no schema"));
+        assert_eq!(schema.reference.as_deref(), Some("Node"));
+        let left = schema.property("left").unwrap_or_else(|| panic!("no left"));
+        assert_eq!(left.reference.as_deref(), Some("Node"));
+        assert!(left.properties.is_empty());
+    }
+
+    #[test]
+    fn documents_without_one_operation_are_refused() {
+        let error = parse(r#"{"paths": {}}"#)
+            .map(|d| d.operation_id)
+            .unwrap_err();
+        assert!(error.message.contains("exactly one operation"), "{error}");
+        assert!(parse("not json").is_err());
     }
 }
