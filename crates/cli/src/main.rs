@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod demo;
 mod list;
 mod serve;
 mod validate;
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the toolkit end to end, offline: serve seeded records, list them, capture, validate.
+    Demo(demo::DemoArgs),
     /// List application usage records: one page, or all of them with --all.
     List(list::ListArgs),
     /// Run the reference server (seeded synthetic or file-loaded records) until Ctrl-C.
@@ -32,6 +35,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Demo(args) => demo::run(args),
         Command::List(args) => list::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Validate(args) => validate::run(args),
