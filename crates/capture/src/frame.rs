@@ -967,6 +967,7 @@ impl Framer {
             None => return Err(ScanError::Eof),
         };
         let mut in_string = false;
+        let mut escape_pending = false;
         match first {
             b'{' | b'[' => {
                 self.stack.push(first);
@@ -999,38 +1000,56 @@ impl Framer {
             let input = &mut self.input;
             let avail = &input.buf[input.pos..input.end];
             if in_string {
-                match memchr::memchr3(b'"', b'\\', b'\n', avail) {
-                    None => input.pos = input.end,
-                    Some(i) => {
-                        let b = avail[i];
-                        input.pos += i + 1;
-                        match b {
-                            b'"' => {
-                                in_string = false;
-                                if self.stack.is_empty() {
-                                    return Ok(());
-                                }
-                            }
-                            b'\\' => {
-                                if !input.fill()? {
-                                    return Err(ScanError::Eof);
-                                }
-                                if input.buf[input.pos] == b'\n' {
-                                    return Err(ScanError::Syntax {
-                                        offset: input.offset(),
-                                        message: "line break inside a string".to_string(),
-                                    });
-                                }
-                                input.pos += 1;
-                            }
-                            _ => {
+                // Scan the string within the buffer, stepping over escapes without leaving
+                // the loop (JSON bodies inside strings escape every quote).
+                let mut i = 0;
+                if escape_pending {
+                    if avail[0] == b'\n' {
+                        return Err(ScanError::Syntax {
+                            offset: input.offset(),
+                            message: "line break inside a string".to_string(),
+                        });
+                    }
+                    escape_pending = false;
+                    i = 1;
+                }
+                loop {
+                    let Some(j) = find_string_special(&avail[i..]) else {
+                        i = avail.len();
+                        break;
+                    };
+                    let k = i + j;
+                    match avail[k] {
+                        b'"' => {
+                            i = k + 1;
+                            in_string = false;
+                            break;
+                        }
+                        b'\\' => match avail.get(k + 1) {
+                            Some(b'\n') => {
                                 return Err(ScanError::Syntax {
-                                    offset: input.offset() - 1,
+                                    offset: input.offset() + k as u64 + 1,
                                     message: "line break inside a string".to_string(),
                                 });
                             }
+                            Some(_) => i = k + 2,
+                            None => {
+                                escape_pending = true;
+                                i = k + 1;
+                                break;
+                            }
+                        },
+                        _ => {
+                            return Err(ScanError::Syntax {
+                                offset: input.offset() + k as u64,
+                                message: "line break inside a string".to_string(),
+                            });
                         }
                     }
+                }
+                input.pos += i;
+                if !in_string && self.stack.is_empty() {
+                    return Ok(());
                 }
             } else {
                 let mut i = 0;
@@ -1108,6 +1127,19 @@ impl From<io::Error> for ScanError {
     fn from(e: io::Error) -> Self {
         ScanError::Io(e)
     }
+}
+
+/// Position of the first `"`, `\\` or line break: a short inline scan first (most strings in
+/// HAR are short), then memchr.
+#[inline]
+fn find_string_special(s: &[u8]) -> Option<usize> {
+    let head = s.len().min(32);
+    for (i, &b) in s[..head].iter().enumerate() {
+        if b == b'"' || b == b'\\' || b == b'\n' {
+            return Some(i);
+        }
+    }
+    memchr::memchr3(b'"', b'\\', b'\n', &s[head..]).map(|i| i + head)
 }
 
 fn is_scalar_byte(b: u8) -> bool {

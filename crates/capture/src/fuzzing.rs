@@ -134,7 +134,49 @@ pub fn check_readers(data: &[u8]) -> Result<CheckStats, String> {
             }
         }
     }
+    check_against_serde(data)?;
     Ok(stats)
+}
+
+/// Differential check: when the whole input is valid JSON with one `log` and one `entries`
+/// key, the framed HAR entries are exactly the elements of `log.entries`.
+fn check_against_serde(data: &[u8]) -> Result<(), String> {
+    let count = |needle: &[u8]| data.windows(needle.len()).filter(|w| *w == needle).count();
+    if count(b"\"log\"") != 1 || count(b"\"entries\"") != 1 {
+        return Ok(());
+    }
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return Ok(());
+    };
+    let Some(expected) = doc
+        .get("log")
+        .and_then(|l| l.get("entries"))
+        .and_then(|e| e.as_array())
+    else {
+        return Ok(());
+    };
+    let opts = FramerOptions {
+        kind: Some(InputKind::Har),
+        buffer_size: 5,
+        ..FramerOptions::default()
+    };
+    let framer = Framer::from_reader("fuzz", Cursor::new(data.to_vec()), opts)
+        .map_err(|e| format!("valid HAR not opened: {e}"))?;
+    let mut got = Vec::new();
+    for item in framer {
+        let raw = item.map_err(|e| format!("valid HAR gave an error: {e}"))?;
+        let value = serde_json::from_slice::<serde_json::Value>(&raw.bytes)
+            .map_err(|e| format!("framed entry {} is not valid JSON: {e}", raw.source))?;
+        got.push(value);
+    }
+    if &got != expected {
+        return Err(format!(
+            "framed {} entries differing from the {} elements of log.entries",
+            got.len(),
+            expected.len()
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
