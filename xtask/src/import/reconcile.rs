@@ -392,8 +392,8 @@ impl Merger<'_> {
                             }
                         ),
                         "Every body field is optional, so `{}` satisfies both: the models always \
-                         serialise a body (`{}` at least), and a request without a body is read \
-                         as `{}`.",
+                         serialise a body (`{}` at least), and the reference server reads a \
+                         request without a body as `{}`.",
                     );
                 }
                 let schema = body.schema.clone();
