@@ -503,17 +503,15 @@ pub fn generate(spec: &SyntheticSpec) -> Vec<AppConnectionInfo> {
         } else {
             None
         };
+        // A failed login has no end, nor has a session still open at the end of the data:
+        // the field is left out, since an empty string is no time.
         let end_time = match failure {
-            Some(_) => String::new(),
+            Some(_) => None,
             None => {
                 let minutes = rng.random_range(2..300);
                 let end =
                     login + Duration::minutes(minutes) + Duration::seconds(rng.random_range(0..60));
-                if end > spec.until {
-                    String::new()
-                } else {
-                    format_time(end)
-                }
+                (end <= spec.until).then(|| format_time(end))
             }
         };
         let virtual_ip = if rng.random_range(0..5) == 0 {
@@ -550,7 +548,7 @@ pub fn generate(spec: &SyntheticSpec) -> Vec<AppConnectionInfo> {
             virtual_ip: Some(virtual_ip),
             public_ip: Some(client.public_ip.clone()),
             transaction_id: Some(uuid(&mut rng)),
-            end_time: Some(end_time),
+            end_time,
             aps_instance_id: Some(server.instance_id.clone()),
             aps_instance_name: Some(server.machine_name.clone()),
             aps_host_id: Some(server.host_id.clone()),
