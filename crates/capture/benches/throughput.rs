@@ -3,7 +3,10 @@
 //! ```text
 //! cargo bench -p workspaceapp-capture --bench throughput                 # 1024 MB HAR
 //! cargo bench -p workspaceapp-capture --bench throughput -- --size-mb 256 --keep /tmp/big.har
+//! cargo bench -p workspaceapp-capture --bench throughput -- --body-mb 100   # one 100 MB body
 //! ```
+//!
+//! (`parse-1` of a large body includes its `Value`, several times the size of the text.)
 //!
 //! Each measurement runs in a child process so that its peak RSS (VmHWM) is its own:
 //! - `frame`: framing only (the byte scanner), one thread;
@@ -180,6 +183,33 @@ fn generate(path: &Path, size: u64) -> std::io::Result<u64> {
     Ok(i)
 }
 
+/// A HAR with a few normal entries around one entry whose response body is a JSON document of
+/// about `body_mb` MB (escaped quotes inside the HAR string, so parsing unescapes a copy).
+fn generate_large_body(path: &Path, body_mb: u64) -> std::io::Result<u64> {
+    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    w.write_all(b"{\"log\":{\"version\":\"1.2\",\"entries\":[")?;
+    serde_json::to_writer(&mut w, &entry(1))?;
+    w.write_all(b",")?;
+    let item = response_text(7, 1);
+    let mut body = String::with_capacity((body_mb << 20) as usize + item.len());
+    body.push_str("{\"count\":0,\"items\":[");
+    while (body.len() as u64) < body_mb << 20 {
+        body.push_str(&item);
+        body.push(',');
+    }
+    body.push_str("{}]}");
+    let mut big = entry(2);
+    big["response"]["content"] =
+        json!({"size": body.len(), "mimeType": "application/json", "text": body});
+    serde_json::to_writer(&mut w, &big)?;
+    drop(big);
+    w.write_all(b",")?;
+    serde_json::to_writer(&mut w, &entry(3))?;
+    w.write_all(b"]}}")?;
+    w.flush()?;
+    Ok(3)
+}
+
 fn body_value(body: &Body<'_>) -> usize {
     match body {
         Body::Text { bytes, .. } => match serde_json::from_slice::<Value>(bytes) {
@@ -285,12 +315,14 @@ fn main() -> ExitCode {
         };
     }
     let mut size_mb = 1024u64;
+    let mut body_mb: Option<u64> = None;
     let mut keep: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--size-mb" => size_mb = it.next().and_then(|v| v.parse().ok()).unwrap_or(size_mb),
             "--keep" => keep = it.next().map(PathBuf::from),
+            "--body-mb" => body_mb = it.next().and_then(|v| v.parse().ok()),
             _ => {}
         }
     }
@@ -301,6 +333,28 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(body_mb) = body_mb {
+        let path = keep.unwrap_or_else(|| dir.path().join("large-body.har"));
+        if let Err(e) = generate_large_body(&path, body_mb) {
+            eprintln!("generate: {e}");
+            return ExitCode::FAILURE;
+        }
+        let Ok(exe) = std::env::current_exe() else {
+            return ExitCode::FAILURE;
+        };
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "input: one {body_mb} MB response body, file of {} MB",
+            bytes >> 20
+        );
+        for mode in ["frame", "entries", "parse-1"] {
+            let Some((entries, secs, rss, _)) = child_run(&exe, mode, &path) else {
+                return ExitCode::FAILURE;
+            };
+            println!("{mode:>9}: {entries} entries in {secs:.2}s, peak RSS {rss:.0} MB");
+        }
+        return ExitCode::SUCCESS;
+    }
     let path = keep.unwrap_or_else(|| dir.path().join("large.har"));
     let reuse =
         path.exists() && std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) >= size_mb << 20;

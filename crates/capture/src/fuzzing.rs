@@ -101,7 +101,18 @@ pub fn check_readers(data: &[u8]) -> Result<CheckStats, String> {
                             ));
                         }
                     }
-                    match parse_entry(&raw) {
+                    let other = crate::parse::parse_entry_with(&raw, true);
+                    let parsed = parse_entry(&raw);
+                    match (&parsed, &other) {
+                        (Ok(a), Ok(b)) if a != b => {
+                            return Err(format!("{}: body texts decoded differently", raw.source));
+                        }
+                        (Ok(_), Err(e)) | (Err(e), Ok(_)) => {
+                            return Err(format!("{}: one way of parsing failed: {e}", raw.source));
+                        }
+                        _ => {}
+                    }
+                    match parsed {
                         Ok(x) => {
                             stats.parsed += 1;
                             // Exercise the rest of the model.
@@ -182,6 +193,38 @@ fn check_against_serde(data: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixtures_hold_the_invariants() {
+        for (name, bytes) in [
+            (
+                "chrome",
+                &include_bytes!("../tests/fixtures/chrome.har")[..],
+            ),
+            ("firefox", include_bytes!("../tests/fixtures/firefox.har")),
+            (
+                "mitmproxy",
+                include_bytes!("../tests/fixtures/mitmproxy.har"),
+            ),
+            ("charles", include_bytes!("../tests/fixtures/charles.har")),
+            ("fiddler", include_bytes!("../tests/fixtures/fiddler.har")),
+            (
+                "httptoolkit",
+                include_bytes!("../tests/fixtures/httptoolkit.har"),
+            ),
+            (
+                "gateway",
+                include_bytes!("../tests/fixtures/gateway.ndjson"),
+            ),
+            (
+                "broken-entry",
+                include_bytes!("../tests/fixtures/broken-entry.har"),
+            ),
+        ] {
+            let stats = check_readers(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(stats.parsed > 0, "{name}");
+        }
+    }
 
     #[test]
     fn small_inputs_hold_the_invariants() {

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+use serde_json::value::RawValue;
 
 use crate::body::{BodyInput, TextSource, build_body};
 use crate::entry::{Exchange, Headers, NameValue, Note, NoteKind, Param, Part, Request, Response};
@@ -75,12 +76,12 @@ impl fmt::Display for JsonErrorCategory {
 // ------------------------------------------------------------------------ serde structs
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HarEntry<'a> {
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+struct HarEntry<'a, T> {
     #[serde(borrow)]
-    request: HarRequest<'a>,
+    request: HarRequest<'a, T>,
     #[serde(borrow, default)]
-    response: Option<HarResponse<'a>>,
+    response: Option<HarResponse<'a, T>>,
     #[serde(borrow, default)]
     comment: Option<Str<'a>>,
     #[serde(borrow, default)]
@@ -92,8 +93,8 @@ struct HarEntry<'a> {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HarRequest<'a> {
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+struct HarRequest<'a, T> {
     #[serde(borrow)]
     method: Cow<'a, str>,
     #[serde(borrow)]
@@ -105,7 +106,7 @@ struct HarRequest<'a> {
     #[serde(borrow, default)]
     query_string: Option<Vec<HarNameValue<'a>>>,
     #[serde(borrow, default)]
-    post_data: Option<HarPostData<'a>>,
+    post_data: Option<HarPostData<'a, T>>,
     #[serde(default, deserialize_with = "lenient_i64")]
     body_size: Option<i64>,
     #[serde(borrow, default)]
@@ -134,12 +135,12 @@ struct HarParam<'a> {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HarPostData<'a> {
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+struct HarPostData<'a, T> {
     #[serde(borrow, default)]
     mime_type: Option<Str<'a>>,
-    #[serde(borrow, default)]
-    text: Option<Str<'a>>,
+    #[serde(default)]
+    text: Option<T>,
     #[serde(borrow, default)]
     params: Option<Vec<HarParam<'a>>>,
     #[serde(borrow, default)]
@@ -150,8 +151,8 @@ struct HarPostData<'a> {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HarResponse<'a> {
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+struct HarResponse<'a, T> {
     #[serde(default, deserialize_with = "lenient_i64")]
     status: Option<i64>,
     #[serde(borrow, default)]
@@ -161,7 +162,7 @@ struct HarResponse<'a> {
     #[serde(borrow, default)]
     headers: Option<Vec<HarNameValue<'a>>>,
     #[serde(borrow, default)]
-    content: Option<HarContent<'a>>,
+    content: Option<HarContent<'a, T>>,
     #[serde(default, deserialize_with = "lenient_i64")]
     body_size: Option<i64>,
     #[serde(borrow, default)]
@@ -169,14 +170,14 @@ struct HarResponse<'a> {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HarContent<'a> {
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+struct HarContent<'a, T> {
     #[serde(default, deserialize_with = "lenient_i64")]
     size: Option<i64>,
     #[serde(borrow, default)]
     mime_type: Option<Str<'a>>,
-    #[serde(borrow, default)]
-    text: Option<Str<'a>>,
+    #[serde(default)]
+    text: Option<T>,
     #[serde(borrow, default)]
     encoding: Option<Str<'a>>,
     #[serde(borrow, default)]
@@ -261,12 +262,76 @@ fn lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error>
 /// Bytes that are not UTF-8 inside `request.postData.text` or `response.content.text` are
 /// kept as a binary body (with a [`NoteKind::NotUtf8`] note); elsewhere they are an error.
 pub fn parse_entry(raw: &RawEntry) -> Result<Exchange<'_>, EntryError> {
-    match serde_json::from_slice::<HarEntry<'_>>(&raw.bytes) {
-        Ok(entry) => Ok(build_exchange(entry, &raw.source, [None, None])),
+    parse_entry_with(raw, raw.bytes.len() >= LARGE_ENTRY)
+}
+
+/// [`parse_entry`] with the choice of keeping body texts raw while parsing made by the caller
+/// (both ways must give the same exchange; the fuzz checks compare them).
+pub(crate) fn parse_entry_with(
+    raw: &RawEntry,
+    raw_texts: bool,
+) -> Result<Exchange<'_>, EntryError> {
+    let parsed = if raw_texts {
+        parse_typed::<&RawValue>(&raw.bytes, &raw.source)
+    } else {
+        parse_typed::<Str<'_>>(&raw.bytes, &raw.source)
+    };
+    match parsed {
+        Ok(exchange) => exchange,
         Err(e) => match std::str::from_utf8(&raw.bytes) {
             Ok(_) => Err(json_error(&raw.source, &raw.bytes, &e)),
             Err(_) => parse_not_utf8(raw),
         },
+    }
+}
+
+/// Entries at least this large keep body texts as raw JSON while parsing, so that a large
+/// body is decoded straight into a buffer of its size (serde_json would decode it into a
+/// scratch buffer and copy it again). Smaller entries take serde_json's faster single pass.
+const LARGE_ENTRY: usize = 4 << 20;
+
+/// Parses with body texts of type `T`; the outer error is serde_json's, the inner one a
+/// problem found while building the exchange.
+fn parse_typed<'a, T>(
+    bytes: &'a [u8],
+    source: &Position,
+) -> Result<Result<Exchange<'a>, EntryError>, serde_json::Error>
+where
+    T: Deserialize<'a> + TextField<'a>,
+{
+    let entry = serde_json::from_slice::<HarEntry<'a, T>>(bytes)?;
+    Ok(build_exchange(entry, source, bytes, [None, None]))
+}
+
+/// A body text as deserialized: decoded by serde_json, or kept raw.
+trait TextField<'a>: Sized {
+    fn into_text(
+        self,
+        what: &str,
+        source: &Position,
+        bytes: &'a [u8],
+    ) -> Result<Option<TextSource<'a>>, EntryError>;
+}
+
+impl<'a> TextField<'a> for Str<'a> {
+    fn into_text(
+        self,
+        _: &str,
+        _: &Position,
+        _: &'a [u8],
+    ) -> Result<Option<TextSource<'a>>, EntryError> {
+        Ok(Some(TextSource::Str(self.0)))
+    }
+}
+
+impl<'a> TextField<'a> for &'a RawValue {
+    fn into_text(
+        self,
+        what: &str,
+        source: &Position,
+        bytes: &'a [u8],
+    ) -> Result<Option<TextSource<'a>>, EntryError> {
+        body_text(Some(self), what, source, bytes)
     }
 }
 
@@ -374,18 +439,19 @@ fn parse_not_utf8(raw: &RawEntry) -> Result<Exchange<'static>, EntryError> {
             }
         }
     }
-    let entry = match serde_json::from_slice::<HarEntry<'_>>(&repaired) {
+    let entry = match serde_json::from_slice::<HarEntry<'_, Str<'_>>>(&repaired) {
         Ok(entry) => entry,
         Err(e) => return Err(json_error(&raw.source, &repaired, &e)),
     };
-    Ok(build_exchange(entry, &raw.source, bodies).into_owned())
+    build_exchange(entry, &raw.source, &repaired, bodies).map(Exchange::into_owned)
 }
 
-fn build_exchange<'a>(
-    entry: HarEntry<'a>,
+fn build_exchange<'a, T: TextField<'a>>(
+    entry: HarEntry<'a, T>,
     source: &Position,
+    bytes: &'a [u8],
     binary: [Option<BinaryText>; 2],
-) -> Exchange<'a> {
+) -> Result<Exchange<'a>, EntryError> {
     let mut notes = Vec::new();
     let [req_binary, resp_binary] = binary;
     let r = entry.request;
@@ -403,7 +469,10 @@ fn build_exchange<'a>(
         Some(pd) => {
             let text = match req_binary {
                 Some(b) => Some(TextSource::NotUtf8(b.raw, b.first_invalid)),
-                None => cow(pd.text).map(TextSource::Str),
+                None => match pd.text {
+                    Some(t) => t.into_text("request.postData.text", source, bytes)?,
+                    None => None,
+                },
             };
             let pd_comment = cow(pd.comment);
             let body = build_body(
@@ -478,7 +547,10 @@ fn build_exchange<'a>(
             });
             let text = match resp_binary {
                 Some(b) => Some(TextSource::NotUtf8(b.raw, b.first_invalid)),
-                None => cow(content.text).map(TextSource::Str),
+                None => match content.text {
+                    Some(t) => t.into_text("response.content.text", source, bytes)?,
+                    None => None,
+                },
             };
             let content_comment = cow(content.comment);
             let resp_comment = cow(resp.comment);
@@ -522,7 +594,7 @@ fn build_exchange<'a>(
             None
         }
     };
-    Exchange {
+    Ok(Exchange {
         source: source.clone(),
         started_date_time: cow(entry.started_date_time),
         time_ms: entry.time,
@@ -531,7 +603,120 @@ fn build_exchange<'a>(
         response,
         comment: cow(entry.comment),
         notes,
+    })
+}
+
+/// Decodes a body text kept as a raw JSON string (so that a large body is copied once, into a
+/// buffer of the right size, instead of through serde_json's scratch buffer).
+fn body_text<'a>(
+    raw: Option<&'a RawValue>,
+    what: &str,
+    source: &Position,
+    bytes: &'a [u8],
+) -> Result<Option<TextSource<'a>>, EntryError> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let text = raw.get();
+    if text == "null" {
+        return Ok(None);
     }
+    if let Some(decoded) = unescape_str(text) {
+        return Ok(Some(TextSource::Str(decoded)));
+    }
+    // Not a string, or an escape serde_json would reject: let serde_json say what is wrong.
+    let rel = (text.as_ptr() as usize).wrapping_sub(bytes.as_ptr() as usize);
+    let rel = if rel <= bytes.len() { rel } else { 0 };
+    let e = match serde_json::from_str::<String>(text) {
+        Err(e) => e,
+        Ok(_) => {
+            return Err(shape_error(
+                source,
+                bytes,
+                rel,
+                &format!("cannot decode {what}"),
+            ));
+        }
+    };
+    let inner = offset_of(text.as_bytes(), e.line(), e.column());
+    let mut message = e.to_string();
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    Err(shape_error(
+        source,
+        bytes,
+        rel + inner,
+        &format!("{what}: {message}"),
+    ))
+}
+
+fn shape_error(source: &Position, bytes: &[u8], rel: usize, message: &str) -> EntryError {
+    let rel = rel.min(bytes.len());
+    let line = 1 + memchr::memchr_iter(b'\n', &bytes[..rel]).count();
+    let line_start = memchr::memrchr(b'\n', &bytes[..rel]).map_or(0, |i| i + 1);
+    EntryError {
+        position: source.clone(),
+        kind: EntryErrorKind::Json {
+            category: JsonErrorCategory::Shape,
+            message: message.to_string(),
+            byte_offset: source.byte_offset + rel as u64,
+            line,
+            column: rel - line_start + 1,
+        },
+    }
+}
+
+/// Decodes a JSON string literal (with its quotes, already UTF-8 validated by serde_json).
+/// Borrows when there is no escape. `None` for anything else or for an escape that is not
+/// valid JSON (including unpaired surrogates).
+fn unescape_str(lit: &str) -> Option<Cow<'_, str>> {
+    let inner = lit.strip_prefix('"')?.strip_suffix('"')?;
+    let b = inner.as_bytes();
+    let Some(first) = memchr::memchr(b'\\', b) else {
+        return Some(Cow::Borrowed(inner));
+    };
+    let mut out = String::with_capacity(inner.len());
+    out.push_str(&inner[..first]);
+    let mut i = first;
+    while i < b.len() {
+        // b[i] == '\\'
+        let e = *b.get(i + 1)?;
+        i += 2;
+        match e {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => {
+                let hi = hex4(b.get(i..i + 4)?)?;
+                i += 4;
+                let c = if (0xD800..0xDC00).contains(&hi) {
+                    if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
+                        return None;
+                    }
+                    let lo = hex4(b.get(i + 2..i + 6)?)?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return None;
+                    }
+                    i += 6;
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
+                } else {
+                    char::from_u32(hi)?
+                };
+                out.push(c);
+            }
+            _ => return None,
+        }
+        let next = next_backslash(b, i);
+        out.push_str(inner.get(i..next)?);
+        i = next;
+    }
+    Some(Cow::Owned(out))
 }
 
 fn name_value(nv: HarNameValue<'_>) -> NameValue<'_> {
@@ -701,7 +886,22 @@ fn unescape_raw(s: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// Index of the next `\\` at or after `from` (or the end): an inline scan over a short
+/// distance first, as escapes in JSON bodies are close together.
+#[inline]
+fn next_backslash(b: &[u8], from: usize) -> usize {
+    let rest = &b[from.min(b.len())..];
+    let head = rest.len().min(16);
+    match rest[..head].iter().position(|&c| c == b'\\') {
+        Some(j) => from + j,
+        None => memchr::memchr(b'\\', &rest[head..]).map_or(b.len(), |j| from + head + j),
+    }
+}
+
 fn hex4(h: &[u8]) -> Option<u32> {
+    if h.len() != 4 || !h.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
     let s = std::str::from_utf8(h).ok()?;
     u32::from_str_radix(s, 16).ok()
 }
@@ -709,6 +909,7 @@ fn hex4(h: &[u8]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::body::Body;
     use std::sync::Arc;
 
     fn raw(bytes: &[u8]) -> RawEntry {
@@ -812,5 +1013,105 @@ mod tests {
         let mut b = b"{\"a\":".to_vec();
         b.extend(std::iter::repeat_n(b'{', 100_000));
         assert!(parse_entry(&raw(&b)).is_err());
+    }
+
+    #[test]
+    fn body_texts_are_unescaped_like_serde_json() {
+        for lit in [
+            r#""plain""#,
+            r#""""#,
+            r#""a\"b\\c\/d\b\f\n\r\t""#,
+            r#""\u00e9\u4e2d\ud83d\ude00x""#,
+            r#""{\"count\":1,\"items\":[]}""#,
+        ] {
+            let expected: String = serde_json::from_str(lit).expect("valid literal");
+            assert_eq!(
+                unescape_str(lit).as_deref(),
+                Some(expected.as_str()),
+                "{lit}"
+            );
+        }
+        assert!(matches!(
+            unescape_str(r#""abc""#),
+            Some(Cow::Borrowed("abc"))
+        ));
+        for bad in [
+            r#""\ud83d""#,
+            r#""\ud83dx""#,
+            r#""\u12""#,
+            r#""\u+123""#,
+            r#""\q""#,
+            "5",
+            "{}",
+        ] {
+            assert_eq!(unescape_str(bad), None, "{bad}");
+        }
+    }
+
+    /// The entry as is, and padded past `LARGE_ENTRY` (body texts kept raw while parsing).
+    fn small_and_large(b: &[u8]) -> [Vec<u8>; 2] {
+        let mut large = b"{\"_pad\":\"".to_vec();
+        large.extend(std::iter::repeat_n(b'x', LARGE_ENTRY));
+        large.extend_from_slice(b"\",");
+        large.extend_from_slice(&b[1..]);
+        [b.to_vec(), large]
+    }
+
+    #[test]
+    fn bad_body_texts_are_shape_errors_at_their_offset() {
+        let b =
+            br#"{"request":{"method":"GET","url":"http://h/"},"response":{"content":{"text":5}}}"#;
+        for b in small_and_large(b) {
+            let e = parse_entry(&raw(&b)).expect_err("number as text");
+            let at = b.windows(6).position(|w| w == b"\"text\"").expect("text") + 7;
+            match e.kind {
+                EntryErrorKind::Json {
+                    category,
+                    byte_offset,
+                    message,
+                    ..
+                } => {
+                    assert_eq!(category, JsonErrorCategory::Shape);
+                    assert!(
+                        (100 + at as u64..=101 + at as u64).contains(&byte_offset),
+                        "{message}"
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        let b = br#"{"request":{"method":"GET","url":"http://h/","postData":{"text":"\ud800"}}}"#;
+        for b in small_and_large(b) {
+            assert!(parse_entry(&raw(&b)).is_err());
+        }
+        // A raw control character inside the string is rejected like serde_json does.
+        let b = b"{\"request\":{\"method\":\"GET\",\"url\":\"http://h/\",\"postData\":{\"text\":\"a\tb\"}}}";
+        for b in small_and_large(b) {
+            assert!(parse_entry(&raw(&b)).is_err());
+        }
+    }
+
+    #[test]
+    fn large_entries_decode_bodies_the_same() {
+        let b = br#"{"request":{"method":"POST","url":"http://h/","postData":{"text":"{\"a\":\"\u00e9\"}"}},"response":{"status":200,"content":{"size":4,"text":"abcd"}}}"#;
+        let [small, large] = small_and_large(b);
+        let (small, large) = (raw(&small), raw(&large));
+        let (x, y) = (
+            parse_entry(&small).expect("small"),
+            parse_entry(&large).expect("large"),
+        );
+        assert_eq!(x.request.body, y.request.body);
+        assert_eq!(x.request.body.as_str(), Some("{\"a\":\"é\"}"));
+        assert_eq!(
+            x.response.as_ref().map(|r| &r.body),
+            y.response.as_ref().map(|r| &r.body)
+        );
+        assert!(matches!(
+            y.response.as_ref().map(|r| &r.body),
+            Some(Body::Text {
+                bytes: Cow::Borrowed(_),
+                ..
+            })
+        ));
     }
 }
