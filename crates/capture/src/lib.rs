@@ -124,3 +124,18 @@ pub use position::{IndexKind, Position};
 
 /// The JSON Schema (draft 2020-12) of one NDJSON line: the HAR 1.2 entry subset accepted.
 pub const NDJSON_ENTRY_SCHEMA: &str = include_str!("../ndjson-entry.schema.json");
+
+#[cfg(test)]
+mod tests {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+
+    #[test]
+    fn types_cross_threads() {
+        send::<super::Framer>();
+        send_sync::<super::RawEntry>();
+        send_sync::<super::Exchange<'static>>();
+        send_sync::<super::FrameError>();
+        send_sync::<super::EntryError>();
+    }
+}
