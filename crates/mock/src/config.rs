@@ -238,3 +238,19 @@ impl MockConfig {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_credentials() {
+        let config = MockConfig::new()
+            .token("token-value-123")
+            .access_key("ACCESSKEY0000000TEST", "secret-key-value-456");
+        let shown = format!("{config:?} {config:#?}");
+        assert!(!shown.contains("token-value-123"), "{shown}");
+        assert!(!shown.contains("secret-key-value-456"), "{shown}");
+        assert!(!shown.contains("ACCESSKEY0000000TEST"), "{shown}");
+    }
+}

@@ -6,6 +6,7 @@
 //! does not filter. Time fields named `X_start_time` / `X_end_time` bound the record field
 //! `X_time`, both ends inclusive.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
@@ -217,61 +218,166 @@ impl Filter {
     }
 }
 
-/// One record with its JSON form and login time, prepared once.
-#[derive(Debug, Clone)]
-struct Entry {
-    record: AppConnectionInfo,
-    json: Map<String, Value>,
+/// The values of one record field across the data set, prepared once so that a query neither
+/// allocates nor parses per record.
+#[derive(Debug, Clone, Default)]
+struct Column {
+    /// The field's string values.
+    text: Vec<Option<String>>,
+    /// Lower-cased values, for fields the request matches fuzzily.
+    lowered: Option<Vec<Option<String>>>,
+    /// Parsed times, for fields the request bounds.
+    times: Option<Vec<Option<OffsetDateTime>>>,
 }
 
-/// The records a server answers from, newest login first.
+/// The records a server answers from, newest login first, with a column per filtered field.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
-    entries: Vec<Entry>,
+    records: Vec<AppConnectionInfo>,
+    columns: HashMap<String, Column>,
 }
 
 /// The wire name of the record time the answer is ordered by (newest first).
 pub const ORDER_FIELD: &str = "brokering_time";
 
+/// One condition of a filter, resolved against a data set's columns.
+enum Check<'a> {
+    Exact(&'a [Option<String>], &'a str),
+    Fuzzy(&'a [Option<String>], &'a str),
+    Family(&'a [Option<String>], &'a str),
+    Bound(&'a [Option<OffsetDateTime>], &'a TimeBound),
+    Never,
+}
+
+fn parse_time(value: Option<&Value>) -> Option<OffsetDateTime> {
+    value
+        .and_then(Value::as_str)
+        .and_then(|s| DateTime::parse(s).ok())
+        .map(|t| t.to_offset_date_time())
+}
+
+impl Check<'_> {
+    fn passes(&self, row: usize) -> bool {
+        match *self {
+            Check::Exact(column, value) => column[row].as_deref() == Some(value),
+            Check::Fuzzy(lowered, value) => lowered[row]
+                .as_deref()
+                .is_some_and(|actual| actual.contains(value)),
+            Check::Family(column, value) => column[row].as_deref().is_some_and(|actual| {
+                actual == value
+                    || actual
+                        .strip_prefix(value)
+                        .is_some_and(|rest| rest.starts_with(' '))
+            }),
+            Check::Bound(times, bound) => times[row].is_some_and(|at| {
+                if bound.lower {
+                    at >= bound.at
+                } else {
+                    at <= bound.at
+                }
+            }),
+            Check::Never => false,
+        }
+    }
+}
+
 impl Dataset {
-    /// Prepares records: converts each to its JSON form and orders them newest first by
-    /// [`ORDER_FIELD`] (records without a readable time go last, in their given order).
+    /// Prepares records: orders them newest first by [`ORDER_FIELD`] (records without a
+    /// readable time go last, in their given order) and builds a column for every field a
+    /// request can filter on.
     pub fn new(records: Vec<AppConnectionInfo>) -> Self {
-        let mut entries: Vec<(Option<OffsetDateTime>, Entry)> = records
+        let mut rows: Vec<(
+            Option<OffsetDateTime>,
+            AppConnectionInfo,
+            Map<String, Value>,
+        )> = records
             .into_iter()
             .map(|record| {
                 let json = match serde_json::to_value(&record) {
                     Ok(Value::Object(map)) => map,
                     _ => Map::new(),
                 };
-                let time = json
-                    .get(ORDER_FIELD)
-                    .and_then(Value::as_str)
-                    .and_then(|s| DateTime::parse(s).ok())
-                    .map(|t| t.to_offset_date_time());
-                (time, Entry { record, json })
+                (parse_time(json.get(ORDER_FIELD)), record, json)
             })
             .collect();
-        // Newest first; `None` sorts below every time, so it lands last.
-        entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+        // Newest first; `None` sorts below every time, so it lands last. The sort is stable.
+        rows.sort_by_key(|row| std::cmp::Reverse(row.0));
+
+        let mut columns: HashMap<String, Column> = HashMap::new();
+        for info in ListAppConnectionRequestBody::FIELDS {
+            if is_time(info) {
+                if let Some((field, _)) = bounded_field(info.name) {
+                    let column = columns.entry(field.clone()).or_default();
+                    column.times = Some(rows.iter().map(|r| parse_time(r.2.get(&field))).collect());
+                }
+                continue;
+            }
+            let text: Vec<Option<String>> = rows
+                .iter()
+                .map(|r| {
+                    r.2.get(info.name)
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .collect();
+            let lowered = is_fuzzy(info).then(|| {
+                text.iter()
+                    .map(|v| v.as_deref().map(str::to_lowercase))
+                    .collect()
+            });
+            let column = columns.entry(info.name.to_owned()).or_default();
+            column.text = text;
+            column.lowered = lowered;
+        }
         Dataset {
-            entries: entries.into_iter().map(|(_, e)| e).collect(),
+            records: rows.into_iter().map(|r| r.1).collect(),
+            columns,
         }
     }
 
     /// Number of records.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.records.len()
     }
 
     /// Whether there are no records.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.records.is_empty()
     }
 
     /// All records, in answer order.
     pub fn records(&self) -> impl Iterator<Item = &AppConnectionInfo> {
-        self.entries.iter().map(|e| &e.record)
+        self.records.iter()
+    }
+
+    fn plan<'a>(&'a self, filter: &'a Filter) -> Vec<Check<'a>> {
+        let terms = filter.terms.iter().map(|term| {
+            let Some(column) = self.columns.get(&term.field) else {
+                return Check::Never;
+            };
+            if column.text.len() != self.records.len() {
+                return Check::Never;
+            }
+            match term.kind {
+                MatchKind::Exact => Check::Exact(&column.text, &term.value),
+                MatchKind::Fuzzy => match &column.lowered {
+                    Some(lowered) => Check::Fuzzy(lowered, &term.lowered),
+                    None => Check::Never,
+                },
+                MatchKind::Family => Check::Family(&column.text, &term.value),
+            }
+        });
+        let bounds = filter.bounds.iter().map(|bound| {
+            match self
+                .columns
+                .get(&bound.field)
+                .and_then(|c| c.times.as_ref())
+            {
+                Some(times) => Check::Bound(times, bound),
+                None => Check::Never,
+            }
+        });
+        terms.chain(bounds).collect()
     }
 
     /// The matching records: their total number and the page `offset..offset+limit`.
@@ -281,12 +387,17 @@ impl Dataset {
         offset: usize,
         limit: usize,
     ) -> (usize, Vec<AppConnectionInfo>) {
+        let checks = self.plan(filter);
+        if checks.is_empty() {
+            let page = self.records.iter().skip(offset).take(limit).cloned().collect();
+            return (self.records.len(), page);
+        }
         let mut count = 0usize;
         let mut page = Vec::new();
-        for entry in &self.entries {
-            if filter.matches(&entry.json) {
+        for (row, record) in self.records.iter().enumerate() {
+            if checks.iter().all(|check| check.passes(row)) {
                 if count >= offset && page.len() < limit {
-                    page.push(entry.record.clone());
+                    page.push(record.clone());
                 }
                 count += 1;
             }
@@ -400,6 +511,42 @@ mod tests {
         assert!(is_enum(info));
         let info = field_info(ListAppConnectionRequestBody::FIELDS, "user_name").unwrap();
         assert!(!is_enum(info) && is_fuzzy(info));
+    }
+
+    #[test]
+    fn columns_agree_with_the_record_predicate() {
+        let records = crate::dataset::generate(&crate::dataset::SyntheticSpec {
+            records: 400,
+            ..Default::default()
+        });
+        let dataset = Dataset::new(records.clone());
+        let bodies = [
+            serde_json::json!({}),
+            serde_json::json!({"user_name": records[3].user_name.as_deref().unwrap()[..3].to_uppercase()}),
+            serde_json::json!({"app_name": "office-", "client_type": "Windows"}),
+            serde_json::json!({"client_type": "Mac", "failed_code": "500"}),
+            serde_json::json!({"app_group_name": "Design", "brokering_end_time": "2025-05-10 00:00:00"}),
+            serde_json::json!({"brokering_start_time": "2025-05-01T00:00:00+08:00"}),
+            serde_json::json!({"machine_name": records[7].machine_name, "tenant_id": records[7].tenant_id}),
+        ];
+        let mut nonempty = 0;
+        for body in bodies {
+            let parsed: ListAppConnectionRequestBody =
+                serde_json::from_value(body.clone()).unwrap();
+            let filter = Filter::from_body(&parsed).unwrap();
+            let expected: Vec<&AppConnectionInfo> = dataset
+                .records()
+                .filter(|r| match serde_json::to_value(r).unwrap() {
+                    Value::Object(map) => filter.matches(&map),
+                    _ => false,
+                })
+                .collect();
+            let (count, page) = dataset.query(&filter, 0, usize::MAX);
+            assert_eq!(count, expected.len(), "{body}");
+            assert_eq!(page.iter().collect::<Vec<_>>(), expected, "{body}");
+            nonempty += usize::from(count > 0);
+        }
+        assert!(nonempty >= 6, "{nonempty}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The HTTP side: router, request handling, request ids, fault injection, serving.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Instant;
 
 use axum::Router;
@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -290,6 +291,10 @@ async fn handle(state: &MockState, request: Request) -> Result<Response, ApiErro
             .unwrap_or(&text);
         ApiError::bad_request(format!("Invalid query string: {detail}."))
     })?;
+    PATH_LENGTHS.check(
+        &serde_json::to_value(&path).unwrap_or(Value::Null),
+        "Path parameter",
+    )?;
     let body = parse_body(&body)?;
     let filter = Filter::from_body(&body).map_err(|e| ApiError::bad_request(e.0))?;
 
@@ -308,6 +313,58 @@ async fn handle(state: &MockState, request: Request) -> Result<Response, ApiErro
     let bytes = serde_json::to_vec(&answer)
         .map_err(|e| ApiError::internal(format!("Cannot encode the answer: {e}.")))?;
     Ok(json_response(StatusCode::OK, bytes))
+}
+
+/// The `minLength` / `maxLength` of the string properties of a generated schema, counted in
+/// characters as JSON Schema counts them.
+struct LengthBounds(Vec<(String, Option<u64>, Option<u64>)>);
+
+static PATH_LENGTHS: LazyLock<LengthBounds> =
+    LazyLock::new(|| LengthBounds::of(workspaceapp_model::schemas::list_app_connection::PATH));
+static BODY_LENGTHS: LazyLock<LengthBounds> = LazyLock::new(|| {
+    LengthBounds::of(workspaceapp_model::schemas::list_app_connection::REQUEST_BODY)
+});
+
+impl LengthBounds {
+    fn of(schema: &str) -> Self {
+        let schema: Value = serde_json::from_str(schema).unwrap_or(Value::Null);
+        let bounds = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|properties| {
+                properties
+                    .iter()
+                    .filter_map(|(name, p)| {
+                        let min = p.get("minLength").and_then(Value::as_u64);
+                        let max = p.get("maxLength").and_then(Value::as_u64);
+                        (min.is_some() || max.is_some()).then(|| (name.clone(), min, max))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        LengthBounds(bounds)
+    }
+
+    /// A 400 naming the first string value of `object` whose length is out of bounds.
+    fn check(&self, object: &Value, what: &str) -> Result<(), ApiError> {
+        for (name, min, max) in &self.0 {
+            let Some(text) = object.get(name).and_then(Value::as_str) else {
+                continue;
+            };
+            let length = u64::try_from(text.chars().count()).unwrap_or(u64::MAX);
+            if min.is_some_and(|m| length < m) || max.is_some_and(|m| length > m) {
+                let allowed = match (min, max) {
+                    (Some(min), Some(max)) => format!("{min} to {max}"),
+                    (Some(min), None) => format!("at least {min}"),
+                    (None, max) => format!("at most {}", max.unwrap_or(u64::MAX)),
+                };
+                return Err(ApiError::bad_request(format!(
+                    "{what} {name} must be {allowed} characters long, not {length}."
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
@@ -334,6 +391,7 @@ fn parse_body(bytes: &[u8]) -> Result<ListAppConnectionRequestBody, ApiError> {
             "The request body must be a JSON object.",
         ));
     }
+    BODY_LENGTHS.check(&value, "Request body field")?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         ApiError::bad_request(format!(
