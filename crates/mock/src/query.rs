@@ -389,7 +389,13 @@ impl Dataset {
     ) -> (usize, Vec<AppConnectionInfo>) {
         let checks = self.plan(filter);
         if checks.is_empty() {
-            let page = self.records.iter().skip(offset).take(limit).cloned().collect();
+            let page = self
+                .records
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .cloned()
+                .collect();
             return (self.records.len(), page);
         }
         let mut count = 0usize;
