@@ -7,8 +7,8 @@ use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 use workspaceapp_model::{
-    ListAppConnectionErrorBody, ListAppConnectionPath, ListAppConnectionQuery,
-    ListAppConnectionStatus, METHOD, URI_TEMPLATE, runtime,
+    ListAppConnectionPath, ListAppConnectionQuery, ListAppConnectionStatus, METHOD, URI_TEMPLATE,
+    runtime,
 };
 
 use crate::Error;
@@ -18,6 +18,8 @@ use crate::mask;
 use crate::meta;
 use crate::rules::{Rule, Severity};
 use crate::schemas::{CompiledSchema, Contract};
+use crate::tape::{Tape, TapeNode};
+use jsonschema::json::Node as _;
 
 /// Settings that change verdicts.
 #[derive(Debug, Clone, Copy, Default)]
@@ -399,7 +401,7 @@ impl Engine {
                 return false;
             }
         };
-        let value = match parse_json(bytes) {
+        let value = match parse_body(bytes) {
             Ok(v) => v,
             Err(why) => {
                 findings.push(Finding::new(
@@ -415,7 +417,7 @@ impl Engine {
         };
         schema_findings(
             &self.contract.request_body,
-            &value,
+            value.root(),
             Side::Request,
             source,
             findings,
@@ -499,7 +501,7 @@ impl Engine {
                 return;
             }
         };
-        let value = match parse_json(bytes) {
+        let value = match parse_body(bytes) {
             Ok(v) => v,
             Err(why) => {
                 let expected = format!("a JSON body ({})", status.description());
@@ -517,16 +519,14 @@ impl Engine {
         let Some(schema) = self.contract.response(response.status) else {
             return;
         };
-        schema_findings(schema, &value, Side::Response, source, findings);
+        let root = value.root();
+        schema_findings(schema, root, Side::Response, source, findings);
 
         if status == ListAppConnectionStatus::Ok {
             // The page's totals, read by their generated wire names: the schema has already
             // judged their types, and a typed copy of every item would double the work.
-            let count = value.get(meta::count_field()).and_then(Value::as_i64);
-            let items = value
-                .get(meta::items_field())
-                .and_then(Value::as_array)
-                .map(Vec::len);
+            let count = root.get(meta::count_field()).and_then(|c| c.as_i64());
+            let items = root.get(meta::items_field()).and_then(|i| i.array_len());
             if let Some(c) = count.filter(|c| *c < 0) {
                 push_once(
                     findings,
@@ -541,8 +541,10 @@ impl Engine {
                 );
             }
             state.page = Some(Page { count, items });
-        } else if let Ok(body) = serde_json::from_value::<ListAppConnectionErrorBody>(value)
-            && body.error_code.is_none()
+        } else if root.as_object().is_some()
+            && root
+                .get(meta::error_code_field())
+                .is_none_or(|code| code.null())
         {
             push_once(
                 findings,
@@ -707,7 +709,21 @@ fn skipped(rule: Rule, source: &Source, part: Part, body: &BodyView<'_>) -> Find
     Finding::new(rule, source, part, "", "the whole body, to judge it", found)
 }
 
+/// Parses a body into a [`Tape`]; the error says why not, with its position.
+pub(crate) fn parse_body(bytes: &[u8]) -> Result<Tape<'_>, String> {
+    Tape::parse_slice(bytes).map_err(|e| match std::str::from_utf8(bytes) {
+        Err(bad) => format!(
+            "{} bytes, not UTF-8 text (invalid byte at offset {})",
+            bytes.len(),
+            bad.valid_up_to()
+        ),
+        Ok(text) if text.trim().is_empty() => "an empty body".to_string(),
+        Ok(_) => format!("{} bytes, not JSON: {e}", bytes.len()),
+    })
+}
+
 /// Parses a body as JSON; the error says why not, with its position.
+#[cfg(test)]
 pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         format!(
@@ -783,15 +799,15 @@ fn type_name(value: &Value) -> &'static str {
 /// Turns schema errors into findings.
 fn schema_findings(
     schema: &CompiledSchema,
-    value: &Value,
+    value: TapeNode<'_>,
     side: Side,
     source: &Source,
     findings: &mut Vec<Finding>,
 ) {
-    if schema.validator.is_valid(value) {
+    if schema.tape.is_valid(value) {
         return;
     }
-    for error in schema.validator.iter_errors(value) {
+    for error in schema.tape.iter_errors(value) {
         error_findings(&error, schema, side, source, findings);
     }
 }
@@ -963,7 +979,9 @@ mod tests {
     fn findings(schema: serde_json::Value, value: serde_json::Value, side: Side) -> Vec<Finding> {
         let compiled = CompiledSchema::compile("test", &schema.to_string()).expect("compiles");
         let mut out = Vec::new();
-        schema_findings(&compiled, &value, side, &Source::body("t"), &mut out);
+        let text = value.to_string();
+        let tape = Tape::parse(&text).unwrap();
+        schema_findings(&compiled, tape.root(), side, &Source::body("t"), &mut out);
         out
     }
 

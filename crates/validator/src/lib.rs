@@ -20,6 +20,7 @@ pub mod rules;
 pub mod run;
 pub mod schemas;
 pub mod synth;
+pub mod tape;
 
 pub use check::{Engine, Options, Outcome, Verdict};
 pub use exchange::{BodyView, ExchangeView, Headers, RequestView, ResponseView};

@@ -14,6 +14,7 @@ use workspaceapp_model::{
 };
 
 use crate::Error;
+use crate::tape::TapeJson;
 
 /// One compiled schema and the (adjusted) document it came from.
 pub struct CompiledSchema {
@@ -21,6 +22,8 @@ pub struct CompiledSchema {
     pub name: String,
     /// The validator, formats asserted, the project's time format registered, no retrieval.
     pub validator: Validator,
+    /// The same schema over [`crate::tape`] documents (what bodies are checked with).
+    pub tape: Validator<TapeJson>,
     /// The document, with `additionalProperties: false` added.
     pub document: Value,
 }
@@ -44,9 +47,21 @@ impl CompiledSchema {
                 name: name.clone(),
                 reason: e.to_string(),
             })?;
+        let schema_error = |e: jsonschema::ValidationError<'_>| Error::Schema {
+            name: name.clone(),
+            reason: e.to_string(),
+        };
+        let tape = jsonschema::options_for::<TapeJson>()
+            .with_draft(Draft::Draft202012)
+            .should_validate_formats(true)
+            .with_format(runtime::DATETIME_FORMAT, runtime::is_datetime)
+            .offline()
+            .build(&document)
+            .map_err(schema_error)?;
         Ok(Self {
             name,
             validator,
+            tape,
             document,
         })
     }
