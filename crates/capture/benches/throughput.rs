@@ -14,7 +14,8 @@
 //! - `baseline`: framing plus `serde_json::from_slice::<Value>` of each entry and of both
 //!   bodies, one thread (the reference the readers are compared with);
 //! - `parse-1`: framing plus `parse_entry` plus `from_slice::<Value>` of both bodies, one thread;
-//! - `parse-N`: the same through `for_each_parallel` on the available cores.
+//! - `parse-N`: the same through `for_each_parallel` on the available cores (or on
+//!   `CAPTURE_BENCH_THREADS` workers).
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -277,9 +278,13 @@ fn child(mode: &str, path: &Path) -> ExitCode {
             }
         }
         "parse-n" => {
+            let threads = std::env::var("CAPTURE_BENCH_THREADS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
             for_each_parallel(
                 framer,
-                0,
+                threads,
                 |raw| match parse_entry(raw) {
                     Ok(x) => {
                         body_value(&x.request.body)
