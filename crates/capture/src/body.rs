@@ -212,8 +212,12 @@ pub(crate) fn build_body<'a>(input: BodyInput<'a, '_>, notes: &mut Vec<Note>) ->
             kind: NoteKind::TextAndParams,
         });
     }
+    let mut encoded_len = None;
     let (bytes, base64) = match text {
-        TextSource::Str(t) => decode_text(t, input.encoding.as_deref(), part, notes),
+        TextSource::Str(t) => {
+            encoded_len = Some(t.len());
+            decode_text(t, input.encoding.as_deref(), part, notes)
+        }
         TextSource::NotUtf8(raw, byte_offset) => {
             notes.push(Note {
                 part,
@@ -232,7 +236,12 @@ pub(crate) fn build_body<'a>(input: BodyInput<'a, '_>, notes: &mut Vec<Note>) ->
         && declared >= 0
         && declared as u64 != bytes.len() as u64
     {
-        if input.size_means_truncation && declared as u64 > bytes.len() as u64 {
+        // Some writers give the size of the base64 text rather than of the body.
+        let size_of_base64_text = base64 && encoded_len == Some(declared as usize);
+        if input.size_means_truncation
+            && declared as u64 > bytes.len() as u64
+            && !size_of_base64_text
+        {
             return Body::Truncated {
                 reason: format!(
                     "content.size is {declared} but the text holds {} bytes",
@@ -404,6 +413,25 @@ mod tests {
         let b = build_body(input(Part::ResponseBody, text("plain words")), &mut notes);
         assert_eq!(b.as_str(), Some("plain words"));
         assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn size_of_the_base64_text_is_not_truncation() {
+        let mut notes = Vec::new();
+        let mut i = input(Part::ResponseBody, text("eyJjb3VudCI6MH0="));
+        i.encoding = Some("base64".into());
+        i.declared_size = Some(16);
+        let b = build_body(i, &mut notes);
+        assert_eq!(b.as_str(), Some("{\"count\":0}"));
+        assert!(notes.iter().any(|n| n.kind
+            == NoteKind::SizeMismatch {
+                declared: 16,
+                actual: 11
+            }));
+        let mut i = input(Part::ResponseBody, text("eyJjb3VudCI6MH0="));
+        i.encoding = Some("base64".into());
+        i.declared_size = Some(40);
+        assert!(matches!(build_body(i, &mut notes), Body::Truncated { .. }));
     }
 
     #[test]
