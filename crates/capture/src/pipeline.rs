@@ -11,6 +11,8 @@ use crossbeam_channel::bounded;
 use crate::frame::{FrameError, RawEntry};
 
 /// Options of [`for_each_parallel_with`].
+///
+/// With `threads == 1` everything runs on the calling thread.
 #[derive(Clone, Debug)]
 pub struct PipelineOptions {
     /// Worker threads running the work function; 0 means the available parallelism.
@@ -81,6 +83,13 @@ where
     } else {
         options.threads
     };
+    if threads == 1 {
+        // One worker: no threads at all (same order, same results, no hand-over costs).
+        for item in frames {
+            sink(item.map(|raw| f(&raw)));
+        }
+        return;
+    }
     let max_entries = if options.max_in_flight_entries == 0 {
         16 * threads
     } else {
@@ -273,6 +282,21 @@ mod tests {
             |r| out.push(r.expect("ok")),
         );
         assert_eq!(out, (1..=500).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn one_thread_runs_inline() {
+        let caller = std::thread::current().id();
+        let mut out = Vec::new();
+        for_each_parallel(
+            items(20),
+            1,
+            |raw| (raw.source.index, std::thread::current().id()),
+            |r| out.push(r.expect("ok")),
+        );
+        assert_eq!(out.len(), 20);
+        assert!(out.iter().all(|(_, id)| *id == caller));
+        assert!(out.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
     #[test]
