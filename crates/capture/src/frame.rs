@@ -446,9 +446,7 @@ impl Framer {
             }
             if captured.last() == Some(&b'\r') {
                 captured.pop();
-                size -= 1;
             }
-            let _ = size;
             let mut skip = 0;
             if line_no == 1 && captured.starts_with(b"\xEF\xBB\xBF") {
                 skip = 3;
