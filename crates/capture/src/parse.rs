@@ -347,6 +347,12 @@ fn json_error(position: &Position, bytes: &[u8], e: &serde_json::Error) -> Entry
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
+    if category == JsonErrorCategory::Shape
+        && message.contains("missing field `request`")
+        && starts_with_log_key(bytes)
+    {
+        message.push_str(" (this is a whole HAR document, not an entry: read the input as HAR)");
+    }
     EntryError {
         position: position.clone(),
         kind: EntryErrorKind::Json {
@@ -357,6 +363,16 @@ fn json_error(position: &Position, bytes: &[u8], e: &serde_json::Error) -> Entry
             column,
         },
     }
+}
+
+/// Whether the object's first key is `log` (a HAR document rather than an entry).
+fn starts_with_log_key(bytes: &[u8]) -> bool {
+    let trim = |b: &[u8]| -> usize { b.iter().take_while(|c| c.is_ascii_whitespace()).count() };
+    let b = &bytes[trim(bytes)..];
+    let Some(b) = b.strip_prefix(b"{") else {
+        return false;
+    };
+    b[trim(b)..].starts_with(b"\"log\"")
 }
 
 /// Byte offset of serde_json's (1-based line, column) in `bytes`.
@@ -938,6 +954,16 @@ mod tests {
         assert_eq!(resp.status_code(), Some(200));
         assert_eq!(resp.body.as_str(), Some("{}"));
         assert!(x.notes.is_empty(), "{:?}", x.notes);
+    }
+
+    #[test]
+    fn a_har_document_as_an_entry_gets_a_hint() {
+        let e = parse_entry(&raw(br#"{"log":{"entries":[]}}"#)).expect_err("not an entry");
+        assert!(e.to_string().contains("read the input as HAR"), "{e}");
+        for other in [&br#"{"x":1}"#[..], b"{\n  \"response\": {}\n}"] {
+            let e = parse_entry(&raw(other)).expect_err("not an entry");
+            assert!(!e.to_string().contains("HAR document"), "{e}");
+        }
     }
 
     #[test]
