@@ -45,6 +45,26 @@ pub struct Page {
     pub response: ListAppConnectionResponse,
 }
 
+/// A spawned page request that is cancelled when the pager lets go of it.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
 type PageFuture = BoxFuture<'static, (i64, Result<ListAppConnectionResponse, Error>)>;
 
 struct Pager {
@@ -79,13 +99,22 @@ impl Pager {
             let client = self.client.clone();
             let body = Arc::clone(&self.body);
             let limit = self.page_size;
-            let future: PageFuture = Box::pin(async move {
-                let result = match Offset::new(offset) {
+            // Each page is its own task, so that pages in flight are also decoded in parallel
+            // on a multi-threaded runtime; a page no longer needed is aborted when dropped.
+            let task = AbortOnDrop(tokio::spawn(async move {
+                match Offset::new(offset) {
                     Ok(o) => client.list_page(limit, o, &body).await,
                     Err(e) => Err(Error::InvalidArgument(format!(
                         "paging went past the largest offset the API takes: {e}"
                     ))),
-                };
+                }
+            }));
+            let future: PageFuture = Box::pin(async move {
+                let result = task.await.unwrap_or_else(|e| {
+                    Err(Error::InvalidArgument(format!(
+                        "the page task at offset {offset} ended: {e}"
+                    )))
+                });
                 (offset, result)
             });
             self.pending.push_back(future);
