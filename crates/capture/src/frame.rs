@@ -1053,8 +1053,12 @@ impl Framer {
                 let mut i = 0;
                 let mut done = false;
                 while i < avail.len() {
-                    let b = avail[i];
-                    i += 1;
+                    let Some(j) = find_structural(&avail[i..]) else {
+                        i = avail.len();
+                        break;
+                    };
+                    let b = avail[i + j];
+                    i += j + 1;
                     match b {
                         b'"' => {
                             in_string = true;
@@ -1127,17 +1131,70 @@ impl From<io::Error> for ScanError {
     }
 }
 
-/// Position of the first `"`, `\\` or line break: a short inline scan first (most strings in
-/// HAR are short), then memchr.
+/// Position of the first `"`, `\\` or line break: eight bytes at a time over a short distance
+/// (most strings in a HAR, and the runs between escapes in JSON bodies, are short), then memchr.
 #[inline]
 fn find_string_special(s: &[u8]) -> Option<usize> {
-    let head = s.len().min(32);
-    for (i, &b) in s[..head].iter().enumerate() {
-        if b == b'"' || b == b'\\' || b == b'\n' {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Lowest set bit marks the first zero byte (higher bits may be spurious; unused).
+    #[inline]
+    fn zero_bytes(v: u64) -> u64 {
+        v.wrapping_sub(LO) & !v & HI
+    }
+    let head = s.len().min(64);
+    let mut i = 0;
+    while i + 8 <= head {
+        let Ok(chunk) = <[u8; 8]>::try_from(&s[i..i + 8]) else {
+            break;
+        };
+        let v = u64::from_le_bytes(chunk);
+        let m = zero_bytes(v ^ (LO * u64::from(b'"')))
+            | zero_bytes(v ^ (LO * u64::from(b'\\')))
+            | zero_bytes(v ^ (LO * u64::from(b'\n')));
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    while i < head {
+        if matches!(s[i], b'"' | b'\\' | b'\n') {
             return Some(i);
         }
+        i += 1;
     }
-    memchr::memchr3(b'"', b'\\', b'\n', &s[head..]).map(|i| i + head)
+    memchr::memchr3(b'"', b'\\', b'\n', &s[head..]).map(|j| j + head)
+}
+
+/// Position of the first `"`, `{`, `}`, `[` or `]`, eight bytes at a time.
+#[inline]
+fn find_structural(s: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    #[inline]
+    fn zero_bytes(v: u64) -> u64 {
+        v.wrapping_sub(LO) & !v & HI
+    }
+    let mut i = 0;
+    while i + 8 <= s.len() {
+        let Ok(chunk) = <[u8; 8]>::try_from(&s[i..i + 8]) else {
+            break;
+        };
+        let v = u64::from_le_bytes(chunk);
+        // `[` and `]` differ from `{` and `}` only in bit 0x20.
+        let folded = v | (LO * 0x20);
+        let m = zero_bytes(v ^ (LO * u64::from(b'"')))
+            | zero_bytes(folded ^ (LO * u64::from(b'{')))
+            | zero_bytes(folded ^ (LO * u64::from(b'}')));
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    s[i..]
+        .iter()
+        .position(|b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'))
+        .map(|j| i + j)
 }
 
 fn is_scalar_byte(b: u8) -> bool {
@@ -1406,6 +1463,62 @@ mod tests {
         FramerOptions {
             buffer_size: 16,
             ..FramerOptions::default()
+        }
+    }
+
+    #[test]
+    fn string_special_bytes_are_found_like_a_plain_scan() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        const BYTES: [u8; 8] = [b'"', b'\\', b'\n', 0x80, 0xff, 0x00, b'!', b']'];
+        for len in 0..200usize {
+            for _ in 0..20 {
+                let mut v = Vec::with_capacity(len);
+                for _ in 0..len {
+                    let r = next();
+                    v.push(if r % 23 == 0 {
+                        BYTES[(r >> 8) as usize % 8]
+                    } else {
+                        b'a' + (r >> 16) as u8 % 26
+                    });
+                }
+                let expected = v.iter().position(|b| matches!(b, b'"' | b'\\' | b'\n'));
+                assert_eq!(find_string_special(&v), expected, "{v:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn structural_bytes_are_found_like_a_plain_scan() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        const BYTES: [u8; 10] = [b'"', b'{', b'}', b'[', b']', b';', b'=', 0xfb, 0xdb, b'\\'];
+        for len in 0..200usize {
+            for _ in 0..20 {
+                let mut v = Vec::with_capacity(len);
+                for _ in 0..len {
+                    let r = next();
+                    v.push(if r % 19 == 0 {
+                        BYTES[(r >> 8) as usize % 10]
+                    } else {
+                        (r >> 16) as u8
+                    });
+                }
+                let expected = v
+                    .iter()
+                    .position(|b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'));
+                assert_eq!(find_structural(&v), expected, "{v:?}");
+            }
         }
     }
 
