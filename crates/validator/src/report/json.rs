@@ -91,7 +91,7 @@ impl Sink for Json<'_> {
         self.out.write_all(b"\n],\n")?;
         let text = serde_json::to_string(&tail)?;
         // `tail` is an object; splice its members into the document.
-        self.out.write_all(text[1..].as_bytes())?;
+        self.out.write_all(&text.as_bytes()[1..])?;
         self.out.write_all(b"\n")?;
         self.out.flush()
     }
