@@ -236,7 +236,7 @@ impl run::Progress for Bar {
             bar.set_draw_target(ProgressDrawTarget::stderr());
             self.shown = true;
         }
-        if exchanges % 64 == 0 || self.shown {
+        if exchanges.is_multiple_of(64) || self.shown {
             bar.set_position(bytes);
             bar.set_message(format!("{exchanges} exchanges"));
         }
