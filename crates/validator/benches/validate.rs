@@ -112,6 +112,19 @@ fn validate(path: &Path, threads: usize) -> (f64, Summary) {
     (start.elapsed().as_secs_f64(), summary)
 }
 
+/// CPU seconds this process has used (all threads, user + system), from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i)?.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -151,12 +164,21 @@ fn main() {
 
     // Best of `BENCH_RUNS` (default 3): the machine may be shared.
     let runs = env_u64("BENCH_RUNS", 3).max(1);
-    let best = |f: &dyn Fn() -> f64| (0..runs).map(|_| f()).fold(f64::INFINITY, f64::min);
+    // (wall seconds, CPU seconds) of the fastest run.
+    let best = |f: &dyn Fn() -> f64| {
+        (0..runs)
+            .map(|_| {
+                let cpu = cpu_seconds();
+                let wall = f();
+                (wall, cpu_seconds() - cpu)
+            })
+            .fold((f64::INFINITY, 0.0), |a, b| if b.0 < a.0 { b } else { a })
+    };
     let base_n = baseline(&ndjson).1;
-    let base_s = best(&|| baseline(&ndjson).0);
-    let one_s = best(&|| validate(&ndjson, 1).0);
+    let (base_s, base_cpu) = best(&|| baseline(&ndjson).0);
+    let (one_s, one_cpu) = best(&|| validate(&ndjson, 1).0);
     let (_, summary) = validate(&ndjson, 0);
-    let val_s = best(&|| validate(&ndjson, 0).0);
+    let (val_s, val_cpu) = best(&|| validate(&ndjson, 0).0);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "best of {runs} runs; load average {}",
@@ -167,26 +189,35 @@ fn main() {
     );
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "{:<44} {:>9} {:>14} {:>7}",
-        "", "MB/s", "exchanges/s", "ratio"
+        "{:<44} {:>9} {:>14} {:>7} {:>9} {:>12}",
+        "", "MB/s", "exchanges/s", "ratio", "CPU s", "MB/CPU-s"
     );
-    let row = |name: &str, secs: f64, n: u64| {
+    let row = |name: &str, secs: f64, cpu: f64, n: u64| {
         println!(
-            "{name:<44} {:>9.1} {:>14.0} {:>7.2}",
+            "{name:<44} {:>9.1} {:>14.0} {:>7.2} {:>9.2} {:>12.1}",
             size_mb / secs,
             n as f64 / secs,
-            base_s / secs
+            base_s / secs,
+            cpu,
+            size_mb / cpu.max(0.01)
         );
     };
     row(
         "parse-only baseline (serde_json Value, 1 thread)",
         base_s,
+        base_cpu,
         base_n,
     );
-    row("validate, 1 worker thread", one_s, summary.exchanges);
+    row(
+        "validate, 1 worker thread",
+        one_s,
+        one_cpu,
+        summary.exchanges,
+    );
     row(
         &format!("validate, {cores} worker threads"),
         val_s,
+        val_cpu,
         summary.exchanges,
     );
     println!(

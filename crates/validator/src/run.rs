@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use workspaceapp_capture as capture;
 use workspaceapp_capture::{
     AbsentReason, Body, Exchange, FrameError, Framer, FramerOptions, IndexKind, InputKind,
-    PipelineOptions, Position, RawEntry,
+    Position, RawEntry,
 };
 
 use crate::check::{Engine, Outcome};
@@ -42,8 +42,6 @@ pub struct RunOptions {
     pub kind: Option<InputKind>,
     /// Entries larger than this are reported and skipped.
     pub max_entry_size: usize,
-    /// Bytes of entries in flight between reader, workers and report.
-    pub max_in_flight_bytes: usize,
 }
 
 impl Default for RunOptions {
@@ -52,7 +50,6 @@ impl Default for RunOptions {
             threads: 0,
             kind: None,
             max_entry_size: capture::DEFAULT_MAX_ENTRY_SIZE,
-            max_in_flight_bytes: 32 << 20,
         }
     }
 }
@@ -149,43 +146,132 @@ fn run_capture(
             return;
         }
     };
-    let pipeline = PipelineOptions {
-        threads: options.threads,
-        max_in_flight_bytes: options.max_in_flight_bytes,
-        ..PipelineOptions::default()
-    };
     let mut done_bytes = summary.bytes;
     let mut done = summary.exchanges;
-    capture::for_each_parallel_with(
-        framer,
-        &pipeline,
-        |raw: &RawEntry| (check_raw(engine, raw), raw.bytes.len() as u64),
-        |item: Result<(Outcome, u64), FrameError>| {
-            let outcome = match item {
-                Ok((outcome, bytes)) => {
-                    done_bytes += bytes;
-                    outcome
-                }
-                Err(e) if e.fatal => {
-                    summary.add_problem(InputProblem {
-                        position: e.position.to_string(),
-                        reason: e.kind.to_string(),
-                    });
+    pipeline(framer, engine, options.threads, |item| {
+        let outcome = match item {
+            Ok((outcome, bytes)) => {
+                done_bytes += bytes;
+                outcome
+            }
+            Err(e) if e.fatal => {
+                summary.add_problem(InputProblem {
+                    position: e.position.to_string(),
+                    reason: e.kind.to_string(),
+                });
+                return;
+            }
+            Err(e) => engine.unreadable(&source_of(&e.position), &e.kind.to_string()),
+        };
+        summary.add(&outcome, report);
+        done += 1;
+        progress.advance(done_bytes, done);
+        if write_error.is_none()
+            && let Err(e) = sink.outcome(&outcome)
+        {
+            *write_error = Some(e);
+        }
+    });
+    summary.bytes = done_bytes;
+}
+
+/// Most entries framed into one batch; batching keeps the threads from handing over (and waking
+/// each other) once per exchange.
+const BATCH_ENTRIES: usize = 256;
+/// Most bytes of entries in one batch (a larger entry travels alone).
+const BATCH_BYTES: usize = 1 << 20;
+/// Batches in flight per worker thread (framed, checked or waiting for their turn).
+const BATCHES_PER_WORKER: usize = 4;
+
+type Checked = Result<(Outcome, u64), FrameError>;
+
+/// Frames on one thread, parses and checks on `threads` workers (0: every core), and hands
+/// results to `emit` on the calling thread in input order. Memory holds at most
+/// `BATCHES_PER_WORKER * threads` batches of about `BATCH_BYTES` (or one larger entry each).
+fn pipeline(framer: Framer, engine: &Engine, threads: usize, mut emit: impl FnMut(Checked)) {
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        threads
+    };
+    let in_flight = BATCHES_PER_WORKER * threads;
+    let (work_tx, work_rx) =
+        crossbeam_channel::bounded::<(u64, Vec<Result<RawEntry, FrameError>>)>(in_flight);
+    let (done_tx, done_rx) = crossbeam_channel::unbounded::<(u64, Vec<Checked>)>();
+    // Tokens bound the batches in flight: the framer takes one per batch, the caller returns it
+    // once the batch has been emitted in order.
+    let (token_tx, token_rx) = crossbeam_channel::bounded::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = token_tx.send(());
+    }
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut seq = 0u64;
+            let mut batch = Vec::new();
+            let mut bytes = 0usize;
+            let send = |batch: Vec<_>, seq: &mut u64| -> bool {
+                let ok = token_rx.recv().is_ok() && work_tx.send((*seq, batch)).is_ok();
+                *seq += 1;
+                ok
+            };
+            for item in framer {
+                bytes += item.as_ref().map_or(0, |raw| raw.bytes.len());
+                batch.push(item);
+                if (batch.len() >= BATCH_ENTRIES || bytes >= BATCH_BYTES)
+                    && !send(std::mem::take(&mut batch), &mut seq)
+                {
                     return;
                 }
-                Err(e) => engine.unreadable(&source_of(&e.position), &e.kind.to_string()),
-            };
-            summary.add(&outcome, report);
-            done += 1;
-            progress.advance(done_bytes, done);
-            if write_error.is_none()
-                && let Err(e) = sink.outcome(&outcome)
-            {
-                *write_error = Some(e);
+                if batch.is_empty() {
+                    bytes = 0;
+                }
             }
-        },
-    );
-    summary.bytes = done_bytes;
+            if !batch.is_empty() {
+                send(batch, &mut seq);
+            }
+        });
+        for _ in 0..threads {
+            let work_rx = work_rx.clone();
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                for (seq, batch) in work_rx.iter() {
+                    let checked: Vec<Checked> = batch
+                        .into_iter()
+                        .map(|item| {
+                            item.map(|raw| {
+                                let outcome =
+                                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                        check_raw(engine, &raw)
+                                    }))
+                                    .unwrap_or_else(|_| {
+                                        engine.unreadable(
+                                            &source_of(&raw.source),
+                                            "internal error while checking this entry",
+                                        )
+                                    });
+                                (outcome, raw.bytes.len() as u64)
+                            })
+                        })
+                        .collect();
+                    if done_tx.send((seq, checked)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        drop(work_rx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0u64;
+        for (seq, checked) in done_rx.iter() {
+            waiting.insert(seq, checked);
+            while let Some(checked) = waiting.remove(&next) {
+                checked.into_iter().for_each(&mut emit);
+                next += 1;
+                let _ = token_tx.send(());
+            }
+        }
+    });
 }
 
 /// Parses and checks one framed entry.
