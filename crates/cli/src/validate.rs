@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use workspaceapp_validator::report::{self, Format, ReportOptions};
 use workspaceapp_validator::run::{self, Input, RunOptions};
-use workspaceapp_validator::{Engine, Options, Severity};
+use workspaceapp_validator::{Engine, Options, Rule, Severity};
 
 /// Exit code for unusable arguments or input.
 const EXIT_USAGE: u8 = 2;
@@ -87,6 +87,9 @@ pub struct ValidateArgs {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Print the rules (id, default severity, what each checks) and exit.
+    #[arg(long)]
+    list_rules: bool,
 }
 
 /// Runs the subcommand.
@@ -101,6 +104,17 @@ pub fn run(args: ValidateArgs) -> ExitCode {
 }
 
 fn validate(args: ValidateArgs) -> anyhow::Result<u8> {
+    if args.list_rules {
+        for rule in Rule::ALL {
+            println!(
+                "{:<30} {:<8} {}",
+                rule.id(),
+                rule.default_severity().as_str(),
+                rule.title()
+            );
+        }
+        return Ok(0);
+    }
     let mut inputs: Vec<Input> = args.captures.iter().cloned().map(Input::Capture).collect();
     if let Some(path) = &args.request_body {
         inputs.push(Input::RequestBody(path.clone()));

@@ -237,3 +237,21 @@ fn secrets_stay_out_of_every_output() {
         }
     }
 }
+
+#[test]
+fn list_rules_names_every_rule_with_its_severity() {
+    let out = validate(&["--list-rules"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("response.body.error-code") && l.contains(" error "))
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("response.body.undocumented") && l.contains(" warning "))
+    );
+    assert_eq!(stdout.lines().count(), 27);
+}
