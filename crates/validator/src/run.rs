@@ -182,12 +182,46 @@ const BATCH_ENTRIES: usize = 256;
 const BATCH_BYTES: usize = 1 << 20;
 /// Batches in flight per worker thread (framed, checked or waiting for their turn).
 const BATCHES_PER_WORKER: usize = 4;
+/// Most bytes of framed entries not yet checked; a larger entry goes alone.
+const BYTES_IN_FLIGHT: usize = 16 << 20;
+
+/// A byte budget shared by the framer (acquires) and the workers (release).
+struct Budget {
+    used: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Budget {
+    fn acquire(&self, n: usize) {
+        let mut used = self
+            .used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *used > 0 && *used + n > BYTES_IN_FLIGHT {
+            used = self
+                .freed
+                .wait(used)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *used += n;
+    }
+
+    fn release(&self, n: usize) {
+        let mut used = self
+            .used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *used = used.saturating_sub(n);
+        self.freed.notify_all();
+    }
+}
 
 type Checked = Result<(Outcome, u64), FrameError>;
 
 /// Frames on one thread, parses and checks on `threads` workers (0: every core), and hands
 /// results to `emit` on the calling thread in input order. Memory holds at most
-/// `BATCHES_PER_WORKER * threads` batches of about `BATCH_BYTES` (or one larger entry each).
+/// `BYTES_IN_FLIGHT` of framed entries (or one larger entry alone), and the outcomes of at most
+/// `BATCHES_PER_WORKER * threads` batches.
 fn pipeline(framer: Framer, engine: &Engine, threads: usize, mut emit: impl FnMut(Checked)) {
     let threads = if threads == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -196,7 +230,7 @@ fn pipeline(framer: Framer, engine: &Engine, threads: usize, mut emit: impl FnMu
     };
     let in_flight = BATCHES_PER_WORKER * threads;
     let (work_tx, work_rx) =
-        crossbeam_channel::bounded::<(u64, Vec<Result<RawEntry, FrameError>>)>(in_flight);
+        crossbeam_channel::bounded::<(u64, usize, Vec<Result<RawEntry, FrameError>>)>(in_flight);
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<(u64, Vec<Checked>)>();
     // Tokens bound the batches in flight: the framer takes one per batch, the caller returns it
     // once the batch has been emitted in order.
@@ -204,13 +238,22 @@ fn pipeline(framer: Framer, engine: &Engine, threads: usize, mut emit: impl FnMu
     for _ in 0..in_flight {
         let _ = token_tx.send(());
     }
+    let budget = Budget {
+        used: std::sync::Mutex::new(0),
+        freed: std::sync::Condvar::new(),
+    };
+    let budget = &budget;
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut seq = 0u64;
             let mut batch = Vec::new();
             let mut bytes = 0usize;
-            let send = |batch: Vec<_>, seq: &mut u64| -> bool {
-                let ok = token_rx.recv().is_ok() && work_tx.send((*seq, batch)).is_ok();
+            let send = |batch: Vec<_>, bytes: usize, seq: &mut u64| -> bool {
+                if token_rx.recv().is_err() {
+                    return false;
+                }
+                budget.acquire(bytes);
+                let ok = work_tx.send((*seq, bytes, batch)).is_ok();
                 *seq += 1;
                 ok
             };
@@ -218,7 +261,7 @@ fn pipeline(framer: Framer, engine: &Engine, threads: usize, mut emit: impl FnMu
                 bytes += item.as_ref().map_or(0, |raw| raw.bytes.len());
                 batch.push(item);
                 if (batch.len() >= BATCH_ENTRIES || bytes >= BATCH_BYTES)
-                    && !send(std::mem::take(&mut batch), &mut seq)
+                    && !send(std::mem::take(&mut batch), bytes, &mut seq)
                 {
                     return;
                 }
@@ -227,14 +270,14 @@ fn pipeline(framer: Framer, engine: &Engine, threads: usize, mut emit: impl FnMu
                 }
             }
             if !batch.is_empty() {
-                send(batch, &mut seq);
+                send(batch, bytes, &mut seq);
             }
         });
         for _ in 0..threads {
             let work_rx = work_rx.clone();
             let done_tx = done_tx.clone();
             scope.spawn(move || {
-                for (seq, batch) in work_rx.iter() {
+                for (seq, bytes, batch) in work_rx.iter() {
                     let checked: Vec<Checked> = batch
                         .into_iter()
                         .map(|item| {
@@ -253,6 +296,7 @@ fn pipeline(framer: Framer, engine: &Engine, threads: usize, mut emit: impl FnMu
                             })
                         })
                         .collect();
+                    budget.release(bytes);
                     if done_tx.send((seq, checked)).is_err() {
                         return;
                     }

@@ -162,3 +162,31 @@ fn unreadable_files_and_missing_files_are_input_problems() {
             .contains("/nonexistent/capture.har")
     );
 }
+
+#[test]
+fn outcomes_come_in_input_order_from_every_worker() {
+    use workspaceapp_validator::synth::{SynthOptions, write_capture};
+    let mut bytes = Vec::new();
+    write_capture(
+        &mut bytes,
+        &SynthOptions {
+            seed: 3,
+            exchanges: 1500,
+            ..SynthOptions::default()
+        },
+    )
+    .unwrap();
+    let (outcomes, summary) = run_bytes("order.ndjson", &bytes, false);
+    assert_eq!(outcomes.len(), 1500);
+    assert!(
+        outcomes
+            .windows(2)
+            .all(|w| w[0].source.index + 1 == w[1].source.index)
+    );
+    assert!(
+        outcomes
+            .windows(2)
+            .all(|w| w[0].source.byte_offset < w[1].source.byte_offset)
+    );
+    assert_eq!(summary.exchanges, 1500);
+}
