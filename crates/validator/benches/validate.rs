@@ -26,12 +26,18 @@ use workspaceapp_validator::run::{self, Input, RunOptions};
 use workspaceapp_validator::synth::{SynthFormat, SynthOptions, SynthReport, write_capture};
 use workspaceapp_validator::{Engine, Options, Outcome};
 
-/// A sink that only counts (the report's cost is not what is measured).
-struct Count(u64);
+/// A sink that only counts (the report's cost is not what is measured), and remembers which
+/// NDJSON lines had a finding of which rule (for the recall of injected breaks).
+struct Count(u64, Option<std::collections::HashSet<(u64, &'static str)>>);
 
 impl Sink for Count {
     fn outcome(&mut self, outcome: &Outcome) -> std::io::Result<()> {
         self.0 += outcome.findings.len() as u64;
+        if let Some(seen) = &mut self.1 {
+            for f in &outcome.findings {
+                seen.insert((outcome.source.index, f.rule.id()));
+            }
+        }
         Ok(())
     }
     fn finish(&mut self, _: &Summary) -> std::io::Result<()> {
@@ -99,7 +105,7 @@ fn validate(path: &Path, threads: usize) -> (f64, Summary) {
         ..RunOptions::default()
     };
     let start = Instant::now();
-    let mut sink = Count(0);
+    let mut sink = Count(0, None);
     let summary = run::run(
         &[Input::Capture(path.to_path_buf())],
         &engine,
@@ -230,6 +236,29 @@ fn main() {
         } else {
             "NOT met"
         }
+    );
+
+    // Recall: every injected break found by its rule, at its line.
+    let engine = Engine::new(Options::default()).expect("contract compiles");
+    let mut sink = Count(0, Some(Default::default()));
+    run::run(
+        &[Input::Capture(ndjson.clone())],
+        &engine,
+        &RunOptions::default(),
+        &ReportOptions::default(),
+        &mut sink,
+        &mut |_: u64, _: u64| {},
+    )
+    .expect("run");
+    let seen = sink.1.unwrap_or_default();
+    let found = report
+        .injected
+        .iter()
+        .filter(|b| seen.contains(&(b.index + 1, b.kind.rule().id())))
+        .count();
+    println!(
+        "injected breaks found by their rule: {found}/{}",
+        report.injected.len()
     );
 
     python_comparison(&ndjson, size_mb);

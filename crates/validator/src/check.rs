@@ -145,7 +145,7 @@ impl Engine {
                 title = "request body".into();
             }
             self.check_request_headers(request, source, &mut findings);
-            state.request_judged = self.check_request_body(request, source, &mut findings);
+            self.check_request_body(request, source, &mut findings);
         }
 
         if let Some(response) = &exchange.response {
@@ -371,13 +371,13 @@ impl Engine {
         }
     }
 
-    /// Checks the request body; returns whether it could be judged.
+    /// Checks the request body.
     fn check_request_body(
         &self,
         request: &RequestView<'_>,
         source: &Source,
         findings: &mut Vec<Finding>,
-    ) -> bool {
+    ) {
         let bytes = match &request.body {
             BodyView::Bytes(b) => b,
             BodyView::Params(n) => {
@@ -389,7 +389,7 @@ impl Engine {
                     "a JSON object",
                     format!("{n} form parameters"),
                 ));
-                return true;
+                return;
             }
             other => {
                 findings.push(skipped(
@@ -398,7 +398,7 @@ impl Engine {
                     Part::RequestBody,
                     other,
                 ));
-                return false;
+                return;
             }
         };
         let value = match parse_body(bytes) {
@@ -412,7 +412,7 @@ impl Engine {
                     "a JSON object",
                     why,
                 ));
-                return true;
+                return;
             }
         };
         schema_findings(
@@ -422,7 +422,6 @@ impl Engine {
             source,
             findings,
         );
-        true
     }
 
     fn check_response(
@@ -620,15 +619,15 @@ impl Engine {
             }
         }
         let Some(status) = state.status else { return };
-        let broken: Vec<&'static str> = {
-            let mut ids: Vec<&'static str> = findings
-                .iter()
-                .filter(|f| f.rule.is_about_request() && f.severity == Severity::Error)
-                .map(|f| f.rule.id())
-                .collect();
-            ids.dedup();
-            ids
-        };
+        let mut broken: Vec<&'static str> = Vec::new();
+        for f in findings
+            .iter()
+            .filter(|f| f.rule.is_about_request() && f.severity == Severity::Error)
+        {
+            if !broken.contains(&f.rule.id()) {
+                broken.push(f.rule.id());
+            }
+        }
         if broken.is_empty() {
             return;
         }
@@ -665,7 +664,6 @@ impl Engine {
 #[derive(Default)]
 struct ExchangeState {
     query: Option<ListAppConnectionQuery>,
-    request_judged: bool,
     status: Option<u16>,
     page: Option<Page>,
 }
