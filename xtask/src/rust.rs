@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use crate::model::{Direction, Enum, Field, Item, OperationModel, Ranged, RustType, Struct};
 use crate::names::status_variant;
-use crate::spec::{Location, Spec, integer_limits};
+use crate::spec::{Spec, integer_limits};
 
 /// Where generated code finds the hand-written support types (`Secret`, `DateTime`, ...).
 #[derive(Clone)]
@@ -839,16 +839,4 @@ fn doc_lines(text: &str, inner: bool) -> TokenStream {
         }
     });
     quote! { #(#lines)* }
-}
-
-/// Locations whose structs the `Request` type holds, for the crate docs.
-pub fn location_name(location: Location) -> &'static str {
-    match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "headers",
-        Location::Body => "body",
-        Location::Response => "response",
-        Location::Object => "object",
-    }
 }
