@@ -287,35 +287,14 @@ impl Engine {
         // Content-Type: a body, or a header claiming one, must be JSON.
         // The header is what the server saw; the capture's mimeType stands in only when the
         // tool recorded no headers at all.
-        let recorded = if headers.0.is_empty() {
-            request.mime_type.as_deref()
-        } else {
-            None
-        };
-        let declared = headers
-            .get("content-type")
-            .or(recorded)
-            .filter(|v| !v.is_empty());
         let has_body = !matches!(request.body, BodyView::Absent(_));
-        match declared {
-            Some(v) if !is_json_media_type(v) => findings.push(Finding::new(
-                Rule::RequestContentType,
-                source,
-                Part::RequestHeaders,
-                "/Content-Type",
-                "application/json",
-                format!("{:?}", mask::shorten(v, 80)),
-            )),
-            None if has_body => findings.push(Finding::new(
-                Rule::RequestContentType,
-                source,
-                Part::RequestHeaders,
-                "/Content-Type",
-                "application/json",
-                "no Content-Type",
-            )),
-            _ => {}
-        }
+        findings.extend(content_type_finding(
+            headers,
+            request.mime_type.as_deref(),
+            has_body,
+            (Rule::RequestContentType, Part::RequestHeaders),
+            source,
+        ));
         if let Some(f) = self.check_auth(headers, source) {
             findings.push(f);
         }
@@ -458,35 +437,14 @@ impl Engine {
             return;
         };
         if let Some(headers) = &response.headers {
-            let recorded = if headers.0.is_empty() {
-                response.mime_type.as_deref()
-            } else {
-                None
-            };
-            let declared = headers
-                .get("content-type")
-                .or(recorded)
-                .filter(|v| !v.is_empty());
             let has_body = matches!(&response.body, BodyView::Bytes(b) if !b.is_empty());
-            match declared {
-                Some(v) if !is_json_media_type(v) => findings.push(Finding::new(
-                    Rule::ResponseContentType,
-                    source,
-                    Part::ResponseHeaders,
-                    "/Content-Type",
-                    "application/json",
-                    format!("{:?}", mask::shorten(v, 80)),
-                )),
-                None if has_body => findings.push(Finding::new(
-                    Rule::ResponseContentType,
-                    source,
-                    Part::ResponseHeaders,
-                    "/Content-Type",
-                    "application/json",
-                    "no Content-Type",
-                )),
-                _ => {}
-            }
+            findings.extend(content_type_finding(
+                headers,
+                response.mime_type.as_deref(),
+                has_body,
+                (Rule::ResponseContentType, Part::ResponseHeaders),
+                source,
+            ));
         }
         let bytes = match &response.body {
             BodyView::Bytes(b) => b,
@@ -965,6 +923,39 @@ fn pick(side: Side, request: Rule, response: Rule) -> Rule {
         Side::Request => request,
         Side::Response => response,
     }
+}
+
+/// A body, or a header claiming one, must be JSON. The header is what the peer saw; the
+/// capture's `mimeType` stands in only when the tool recorded no headers at all.
+fn content_type_finding(
+    headers: &Headers<'_>,
+    mime_type: Option<&str>,
+    has_body: bool,
+    (rule, part): (Rule, Part),
+    source: &Source,
+) -> Option<Finding> {
+    let recorded = if headers.0.is_empty() {
+        mime_type
+    } else {
+        None
+    };
+    let declared = headers
+        .get("content-type")
+        .or(recorded)
+        .filter(|v| !v.is_empty());
+    let found = match declared {
+        Some(v) if !is_json_media_type(v) => format!("{:?}", mask::shorten(v, 80)),
+        None if has_body => "no Content-Type".to_owned(),
+        _ => return None,
+    };
+    Some(Finding::new(
+        rule,
+        source,
+        part,
+        "/Content-Type",
+        "application/json",
+        found,
+    ))
 }
 
 #[cfg(test)]
