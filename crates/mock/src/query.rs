@@ -237,8 +237,15 @@ pub struct Dataset {
     columns: HashMap<String, Column>,
 }
 
-/// The wire name of the record time the answer is ordered by (newest first).
-pub const ORDER_FIELD: &str = "brokering_time";
+/// The wire name of the record time the answer is ordered by, newest first: the time the
+/// request's time filters bound (`brokering_time`), as the page's example orders it.
+pub fn order_field() -> Option<String> {
+    ListAppConnectionRequestBody::FIELDS
+        .iter()
+        .filter(|info| is_time(info))
+        .find_map(|info| bounded_field(info.name))
+        .map(|(field, _)| field)
+}
 
 /// One condition of a filter, resolved against a data set's columns.
 enum Check<'a> {
@@ -282,10 +289,11 @@ impl Check<'_> {
 }
 
 impl Dataset {
-    /// Prepares records: orders them newest first by [`ORDER_FIELD`] (records without a
+    /// Prepares records: orders them newest first by [`order_field`] (records without a
     /// readable time go last, in their given order) and builds a column for every field a
     /// request can filter on.
     pub fn new(records: Vec<AppConnectionInfo>) -> Self {
+        let order = order_field().unwrap_or_default();
         let mut rows: Vec<(
             Option<OffsetDateTime>,
             AppConnectionInfo,
@@ -297,7 +305,7 @@ impl Dataset {
                     Ok(Value::Object(map)) => map,
                     _ => Map::new(),
                 };
-                (parse_time(json.get(ORDER_FIELD)), record, json)
+                (parse_time(json.get(&order)), record, json)
             })
             .collect();
         // Newest first; `None` sorts below every time, so it lands last. The sort is stable.
@@ -414,6 +422,12 @@ impl Dataset {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn answers_are_ordered_by_the_time_the_filters_bound() {
+        assert_eq!(order_field().as_deref(), Some("brokering_time"));
+    }
+
     use super::*;
     use workspaceapp_model::ClientType;
 
