@@ -9,8 +9,20 @@ use workspaceapp_model::runtime::Secret;
 
 use crate::error::ApiError;
 
-/// Name of the token header (the operation's only header parameter).
-pub const TOKEN_HEADER: &str = "X-Auth-Token";
+/// Name of the token header: the secret row of the page's request header table.
+pub const TOKEN_HEADER: &str = token_header();
+
+const fn token_header() -> &'static str {
+    let fields = workspaceapp_model::ListAppConnectionHeaders::FIELDS;
+    let mut i = 0;
+    while i < fields.len() {
+        if fields[i].secret {
+            return fields[i].name;
+        }
+        i += 1;
+    }
+    panic!("the spec's request header table has no secret (token) row")
+}
 
 /// The projects a credential may use.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
