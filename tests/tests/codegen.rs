@@ -54,11 +54,13 @@ fn check_mode_names_a_stale_file_and_the_command() {
 
     let victim = &files[0].path;
     std::fs::write(dir.path().join(victim), "// edited by hand\n").unwrap();
-    let leftover = Path::new(codegen::MODEL_CRATE).join("schemas/Removed.json");
-    std::fs::write(dir.path().join(&leftover), "{}").unwrap();
+    let leftover_schema = Path::new(codegen::MODEL_CRATE).join("schemas/Removed.json");
+    std::fs::write(dir.path().join(&leftover_schema), "{}").unwrap();
+    let leftover_module = Path::new(codegen::MODEL_CRATE).join("src/removed_operation.rs");
+    std::fs::write(dir.path().join(&leftover_module), "").unwrap();
     let outcome = codegen::write_or_check(dir.path(), &files, true).unwrap();
     assert_eq!(outcome.stale, vec![victim.clone()]);
-    assert_eq!(outcome.orphaned, vec![leftover]);
+    assert_eq!(outcome.orphaned, vec![leftover_schema, leftover_module]);
     let report = outcome.report();
     assert!(report.contains(&victim.display().to_string()), "{report}");
     assert!(report.contains("run `cargo xtask codegen`"), "{report}");

@@ -154,12 +154,18 @@ pub fn write_or_check(
             })?;
         }
     }
-    // The schema directory holds generated files only: anything else there is left over.
-    let schema_dir = PathBuf::from(MODEL_CRATE).join("schemas");
-    if let Ok(entries) = std::fs::read_dir(root.join(&schema_dir)) {
+    // `schemas/` and the top level of `src/` hold generated files only (the hand-written
+    // runtime is a directory): anything else there is left over from an earlier spec.
+    for (dir, extension) in [("schemas", "json"), ("src", "rs")] {
+        let dir = PathBuf::from(MODEL_CRATE).join(dir);
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
         let mut leftovers: Vec<PathBuf> = entries
             .filter_map(Result::ok)
-            .map(|entry| schema_dir.join(entry.file_name()))
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+            .map(|entry| dir.join(entry.file_name()))
+            .filter(|path| path.extension().is_some_and(|e| e == extension))
             .filter(|path| !files.iter().any(|f| &f.path == path))
             .collect();
         leftovers.sort();
